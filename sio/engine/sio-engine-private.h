@@ -1,0 +1,81 @@
+/* sio-engine-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Tincan authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "sio-deadline-queue.h"
+#include "sio-engine-packet-private.h"
+#include "sio-engine-server.h"
+#include "sio-engine-socket.h"
+#include "sio-io-hub.h"
+#include "sio-ws-conn.h"
+
+G_BEGIN_DECLS
+
+/* Engine.IO error codes (protocol, "Errors"), as the reference numbers them. */
+typedef enum
+{
+  SIO_ENGINE_ERROR_UNKNOWN_TRANSPORT = 0,
+  SIO_ENGINE_ERROR_UNKNOWN_SID = 1,
+  SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD = 2,
+  SIO_ENGINE_ERROR_BAD_REQUEST = 3,
+  SIO_ENGINE_ERROR_FORBIDDEN = 4,
+  SIO_ENGINE_ERROR_UNSUPPORTED_PROTOCOL_VERSION = 5,
+} SioEngineErrorCode;
+
+/* What a socket needs from its server, resolved once at creation. */
+typedef struct
+{
+  SioIoHub         *hub;
+  SioDeadlineQueue *ping_interval;
+  SioDeadlineQueue *ping_timeout;
+  SioDeadlineQueue *upgrade_timeout;
+  gsize             max_payload;
+  gsize             max_queued;
+} SioEngineSocketContext;
+
+void             _sio_engine_respond_error           (SoupServerMessage       *msg,
+                                                      SioEngineErrorCode       code,
+                                                      const char              *context);
+void             _sio_engine_server_prepare_response (SioEngineServer         *self,
+                                                      SoupServerMessage       *msg);
+void             _sio_engine_server_socket_closed    (SioEngineServer         *self,
+                                                      SioEngineSocket         *socket);
+
+SioEngineSocket *_sio_engine_socket_new              (SioEngineServer         *server,
+                                                      const SioEngineSocketContext *context,
+                                                      int                      protocol,
+                                                      SoupServerMessage       *msg,
+                                                      GHashTable              *query);
+char            *_sio_engine_socket_open_payload     (SioEngineSocket         *self,
+                                                      guint                    ping_interval,
+                                                      guint                    ping_timeout,
+                                                      gboolean                 upgrades);
+void             _sio_engine_socket_start            (SioEngineSocket         *self);
+void             _sio_engine_socket_attach_websocket (SioEngineSocket         *self,
+                                                      GIOStream               *stream,
+                                                      GSocket                 *socket);
+void             _sio_engine_socket_attach_probe     (SioEngineSocket         *self,
+                                                      GIOStream               *stream,
+                                                      GSocket                 *socket);
+gboolean         _sio_engine_socket_can_probe        (SioEngineSocket         *self);
+void             _sio_engine_socket_handle_poll      (SioEngineSocket         *self,
+                                                      SoupServerMessage       *msg);
+void             _sio_engine_socket_handle_data      (SioEngineSocket         *self,
+                                                      SoupServerMessage       *msg,
+                                                      const char              *body,
+                                                      gsize                    len);
+void             _sio_engine_socket_ping_due         (gpointer                 owner,
+                                                      gpointer                 user_data);
+void             _sio_engine_socket_pong_overdue     (gpointer                 owner,
+                                                      gpointer                 user_data);
+void             _sio_engine_socket_upgrade_overdue  (gpointer                 owner,
+                                                      gpointer                 user_data);
+void             _sio_engine_socket_abort            (SioEngineSocket         *self,
+                                                      SioEngineCloseReason     reason,
+                                                      const char              *detail);
+
+G_END_DECLS

@@ -1,0 +1,1051 @@
+/* sio-engine-server.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Tincan authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SioEngineServer:
+ *
+ * The Engine.IO v4 server: the bottom of the Socket.IO stack.
+ *
+ * It attaches to a caller's `SoupServer` at a path (Socket.IO uses `/socket.io/`), checks
+ * every request the way the reference server does (transport, protocol revision, sid, method),
+ * opens sessions on handshakes and hands each to its [class@EngineSocket]. libsoup parses HTTP
+ * and answers the WebSocket handshake; after that the server takes the connection over and
+ * frames WebSocket itself (see `sio-ws-conn.c` for why).
+ *
+ * Timers for all sessions live in a few deadline queues here rather than in per-socket
+ * sources, so an idle server with thousands of clients costs the main loop nothing per turn.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sio-engine-socket-private.h"
+#include "sio-enums.h"
+
+#define DEFAULT_PING_INTERVAL 25000
+#define DEFAULT_PING_TIMEOUT 20000
+#define DEFAULT_MAX_PAYLOAD 1000000
+#define DEFAULT_UPGRADE_TIMEOUT 10000
+/* A client that stops reading is cut off once this much waits for it. */
+#define DEFAULT_MAX_QUEUED (8 * 1024 * 1024)
+
+#define BODY_KEY "sio-engine-body"
+#define BODY_OVERFLOW_KEY "sio-engine-body-overflow"
+
+struct _SioEngineServer
+{
+  GObject                    parent_instance;
+
+  SoupServer                *soup;
+  char                      *path;
+  GHashTable                *sockets;          /* sid → SioEngineSocket, owned */
+  SioEngineSocketContext     context;
+
+  guint                      ping_interval;
+  guint                      ping_timeout;
+  SioEngineTransports        transports;
+  gboolean                   allow_upgrades;
+  char                     **cors_origins;
+
+  SioEngineAllowRequestFunc  allow_request;
+  gpointer                   allow_request_data;
+  GDestroyNotify             allow_request_destroy;
+};
+
+enum {
+  PROP_0,
+  PROP_PING_INTERVAL,
+  PROP_PING_TIMEOUT,
+  PROP_MAX_PAYLOAD,
+  PROP_TRANSPORTS,
+  PROP_ALLOW_UPGRADES,
+  PROP_CORS_ORIGINS,
+  N_PROPS
+};
+
+enum {
+  CONNECTION,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SioEngineServer, sio_engine_server, G_TYPE_OBJECT)
+
+static const char * const error_messages[] = {
+  [SIO_ENGINE_ERROR_UNKNOWN_TRANSPORT] = "Transport unknown",
+  [SIO_ENGINE_ERROR_UNKNOWN_SID] = "Session ID unknown",
+  [SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD] = "Bad handshake method",
+  [SIO_ENGINE_ERROR_BAD_REQUEST] = "Bad request",
+  [SIO_ENGINE_ERROR_FORBIDDEN] = "Forbidden",
+  [SIO_ENGINE_ERROR_UNSUPPORTED_PROTOCOL_VERSION] = "Unsupported protocol version",
+};
+
+/* Answers as the reference does: 400 (403 when forbidden) with {"code":N,"message":"..."}. */
+void
+_sio_engine_respond_error (SoupServerMessage  *msg,
+                           SioEngineErrorCode  code,
+                           const char         *context)
+{
+  g_autofree char *body = NULL;
+
+  if (context != NULL)
+    g_debug ("Refusing %s %s: %s (%s)", soup_server_message_get_method (msg),
+             g_uri_get_path (soup_server_message_get_uri (msg)), error_messages[code], context);
+
+  body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, error_messages[code]);
+  soup_server_message_set_status (msg, code == SIO_ENGINE_ERROR_FORBIDDEN ? SOUP_STATUS_FORBIDDEN
+                                                                          : SOUP_STATUS_BAD_REQUEST, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gboolean
+origin_allowed (SioEngineServer *self,
+                const char      *origin)
+{
+  if (origin == NULL || self->cors_origins == NULL)
+    return FALSE;
+
+  for (guint i = 0; self->cors_origins[i] != NULL; i++)
+    if (strcmp (self->cors_origins[i], "*") == 0 || strcmp (self->cors_origins[i], origin) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Headers every Engine.IO response carries: CORS for allowed origins, and an explicit
+ * "Connection: close" when the client asked for it. libsoup closes such connections without
+ * saying so, and Node's keep-alive agent then reuses the dead socket ("socket hang up"). */
+void
+_sio_engine_server_prepare_response (SioEngineServer   *self,
+                                     SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *origin = soup_message_headers_get_one (request, "Origin");
+
+  if (soup_message_headers_header_contains (request, "Connection", "close"))
+    soup_message_headers_replace (response, "Connection", "close");
+
+  if (!origin_allowed (self, origin))
+    return;
+
+  soup_message_headers_replace (response, "Access-Control-Allow-Origin", origin);
+  soup_message_headers_replace (response, "Access-Control-Allow-Credentials", "true");
+  soup_message_headers_append (response, "Vary", "Origin");
+}
+
+void
+_sio_engine_server_socket_closed (SioEngineServer *self,
+                                  SioEngineSocket *socket)
+{
+  g_hash_table_remove (self->sockets, sio_engine_socket_get_id (socket));
+}
+
+static void
+register_socket (SioEngineServer *self,
+                 SioEngineSocket *socket)
+{
+  g_hash_table_insert (self->sockets, (char *) sio_engine_socket_get_id (socket), socket);
+  _sio_engine_socket_start (socket);
+  g_signal_emit (self, signals[CONNECTION], 0, socket);
+}
+
+static gboolean
+is_websocket_upgrade (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  return soup_message_headers_header_contains (headers, "Upgrade", "websocket");
+}
+
+static SioEngineTransports
+parse_transport (const char *name)
+{
+  if (g_strcmp0 (name, "polling") == 0)
+    return SIO_ENGINE_TRANSPORT_POLLING;
+  if (g_strcmp0 (name, "websocket") == 0)
+    return SIO_ENGINE_TRANSPORT_WEBSOCKET;
+  return 0;
+}
+
+typedef struct
+{
+  SioEngineServer *server;
+  SioEngineSocket *socket;     /* NULL for a handshake */
+  GHashTable      *query;
+  int              protocol;
+  gboolean         reject;     /* complete the handshake, then close at once */
+} PendingUpgrade;
+
+static void
+ignore_message (SioWsConn    *conn,
+                gboolean      binary,
+                const guint8 *data,
+                gsize         len,
+                gpointer      user_data)
+{
+}
+
+static void
+ignore_closed (SioWsConn            *conn,
+               SioEngineCloseReason  reason,
+               const char           *detail,
+               gpointer              user_data)
+{
+}
+
+static const SioWsConnCallbacks reject_callbacks = {
+  .message = ignore_message,
+  .closed = ignore_closed,
+};
+
+static void
+pending_upgrade_free (gpointer  data,
+                      GClosure *closure)
+{
+  PendingUpgrade *pending = data;
+
+  g_clear_object (&pending->server);
+  g_clear_object (&pending->socket);
+  g_clear_pointer (&pending->query, g_hash_table_unref);
+  g_free (pending);
+}
+
+/* libsoup wrote "101 Switching Protocols": from here the connection is ours. */
+static void
+on_wrote_informational (SoupServerMessage *msg,
+                        PendingUpgrade    *pending)
+{
+  SioEngineServer *self = pending->server;
+  g_autoptr(GSocket) gsocket = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+
+  gsocket = g_object_ref (soup_server_message_get_socket (msg));
+
+  if (pending->reject)
+    {
+      /* As the reference does for a second upgrade of one session: a WebSocket that opens
+       * and is closed straight away, rather than an HTTP error the client cannot tell from a
+       * dead server. */
+      SioWsConn *conn;
+
+      stream = soup_server_message_steal_connection (msg);
+      conn = _sio_ws_conn_new (self->context.hub, stream, gsocket, self->context.max_payload,
+                               self->context.max_queued, &reject_callbacks, NULL);
+      _sio_ws_conn_close (conn, SIO_WS_CLOSE_NORMAL);
+      return;
+    }
+
+  if (pending->socket == NULL)
+    {
+      g_autoptr(SioEngineSocket) socket = NULL;
+      g_autoptr(SioEnginePacket) open = NULL;
+      g_autofree char *payload = NULL;
+
+      socket = _sio_engine_socket_new (self, &self->context, pending->protocol, msg, pending->query);
+      stream = soup_server_message_steal_connection (msg);
+      _sio_engine_socket_attach_websocket (socket, stream, gsocket);
+      payload = _sio_engine_socket_open_payload (socket, self->ping_interval, self->ping_timeout, FALSE);
+      open = sio_engine_packet_new (SIO_ENGINE_PACKET_OPEN, payload, -1);
+      sio_engine_socket_send (socket, open);
+      register_socket (self, g_steal_pointer (&socket));
+      return;
+    }
+
+  stream = soup_server_message_steal_connection (msg);
+  if (!_sio_engine_socket_can_probe (pending->socket))
+    {
+      /* The session closed or upgraded while the handshake was being written. */
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+  _sio_engine_socket_attach_probe (pending->socket, stream, gsocket);
+}
+
+static void
+accept_websocket (SioEngineServer   *self,
+                  SoupServerMessage *msg,
+                  SioEngineSocket   *socket,
+                  GHashTable        *query,
+                  int                protocol,
+                  gboolean           reject)
+{
+  PendingUpgrade *pending;
+
+  /* No extension is offered back: permessage-deflate would cost CPU per recipient and undo
+   * encode-once broadcasting. */
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
+
+  pending = g_new0 (PendingUpgrade, 1);
+  pending->server = g_object_ref (self);
+  pending->socket = socket ? g_object_ref (socket) : NULL;
+  pending->query = query ? g_hash_table_ref (query) : NULL;
+  pending->protocol = protocol;
+  pending->reject = reject;
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_wrote_informational),
+                         pending, pending_upgrade_free, 0);
+}
+
+static void
+handle_handshake (SioEngineServer     *self,
+                  SoupServerMessage   *msg,
+                  SioEngineTransports  transport,
+                  gboolean             upgrade,
+                  GHashTable          *query,
+                  int                  protocol)
+{
+  g_autoptr(SioEngineSocket) socket = NULL;
+  g_autoptr(SioEnginePacket) open = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *refusal = NULL;
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD, "handshake must be a GET");
+      return;
+    }
+
+  if (transport == SIO_ENGINE_TRANSPORT_WEBSOCKET && !upgrade)
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "websocket transport without upgrade");
+      return;
+    }
+
+  if (self->allow_request != NULL &&
+      !self->allow_request (self, msg, &refusal, self->allow_request_data))
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_FORBIDDEN, refusal ? refusal : "refused");
+      return;
+    }
+
+  if (transport == SIO_ENGINE_TRANSPORT_WEBSOCKET)
+    {
+      accept_websocket (self, msg, NULL, query, protocol, FALSE);
+      return;
+    }
+
+  socket = _sio_engine_socket_new (self, &self->context, protocol, msg, query);
+  payload = _sio_engine_socket_open_payload (socket, self->ping_interval, self->ping_timeout,
+                                             self->allow_upgrades &&
+                                             (self->transports & SIO_ENGINE_TRANSPORT_WEBSOCKET));
+  open = sio_engine_packet_new (SIO_ENGINE_PACKET_OPEN, payload, -1);
+  body = sio_engine_payload_encode (&open, 1, protocol);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  register_socket (self, g_steal_pointer (&socket));
+}
+
+static void
+handle_session_request (SioEngineServer     *self,
+                        SoupServerMessage   *msg,
+                        SioEngineSocket     *socket,
+                        SioEngineTransports  transport,
+                        gboolean             upgrade)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (upgrade)
+    {
+      if (transport != SIO_ENGINE_TRANSPORT_WEBSOCKET || !self->allow_upgrades)
+        {
+          _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "upgrade not allowed");
+          return;
+        }
+      accept_websocket (self, msg, socket, NULL, sio_engine_socket_get_protocol (socket),
+                        !_sio_engine_socket_can_probe (socket));
+      return;
+    }
+
+  if (transport != sio_engine_socket_get_transport (socket))
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "transport mismatch");
+      return;
+    }
+
+  if (method == SOUP_METHOD_GET)
+    {
+      _sio_engine_socket_handle_poll (socket, msg);
+      return;
+    }
+
+  if (method == SOUP_METHOD_POST)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+      GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+
+      if (g_object_get_data (G_OBJECT (msg), BODY_OVERFLOW_KEY) != NULL)
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+          return;
+        }
+
+      /* Engine.IO v4 carries binary as base64 text; a binary body is a v3 client's. */
+      if (sio_engine_socket_get_protocol (socket) >= 4 &&
+          g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "application/octet-stream") == 0)
+        {
+          _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "binary body");
+          _sio_engine_socket_abort (socket, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "invalid content");
+          return;
+        }
+
+      _sio_engine_socket_handle_data (socket, msg, body ? (const char *) body->data : "",
+                                      body ? body->len : 0);
+      return;
+    }
+
+  _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "method not allowed");
+}
+
+static gboolean
+path_matches (SioEngineServer *self,
+              const char      *path)
+{
+  gsize len = strlen (self->path);
+
+  /* self->path has no trailing slash; both "/engine.io" and "/engine.io/" are ours. */
+  return strncmp (path, self->path, len) == 0 && (path[len] == '\0' || strcmp (path + len, "/") == 0);
+}
+
+static void
+handle_preflight (SioEngineServer   *self,
+                  SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *requested = soup_message_headers_get_one (request, "Access-Control-Request-Headers");
+
+  if (!origin_allowed (self, soup_message_headers_get_one (request, "Origin")))
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "CORS preflight from a foreign origin");
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  _sio_engine_server_prepare_response (self, msg);
+  soup_message_headers_replace (response, "Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
+  if (requested != NULL)
+    soup_message_headers_replace (response, "Access-Control-Allow-Headers", requested);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  SioEngineServer *self = user_data;
+  SioEngineTransports transport;
+  SioEngineSocket *socket;
+  const char *eio;
+  const char *sid;
+  gboolean upgrade;
+  int protocol;
+
+  if (!path_matches (self, path))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_OPTIONS)
+    {
+      handle_preflight (self, msg);
+      return;
+    }
+
+  transport = parse_transport (query ? g_hash_table_lookup (query, "transport") : NULL);
+  eio = query ? g_hash_table_lookup (query, "EIO") : NULL;
+  sid = query ? g_hash_table_lookup (query, "sid") : NULL;
+  upgrade = is_websocket_upgrade (msg);
+
+  if (transport == 0 || !(self->transports & transport))
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNKNOWN_TRANSPORT, "unknown transport");
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  if (sid != NULL)
+    {
+      socket = g_hash_table_lookup (self->sockets, sid);
+      if (socket == NULL)
+        _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNKNOWN_SID, "unknown sid");
+      else
+        handle_session_request (self, msg, socket, transport, upgrade);
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  protocol = g_strcmp0 (eio, "4") == 0 ? 4 : 0;
+  if (protocol == 0)
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNSUPPORTED_PROTOCOL_VERSION, eio ? eio : "no EIO");
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  handle_handshake (self, msg, transport, upgrade, query, protocol);
+  _sio_engine_server_prepare_response (self, msg);
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              SioEngineServer   *self)
+{
+  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gsize len = g_bytes_get_size (chunk);
+
+  if (body == NULL)
+    return;
+
+  if (body->len + len > self->context.max_payload)
+    {
+      /* Stop keeping anything: a client cannot make us buffer more than maxPayload. */
+      g_object_set_data (G_OBJECT (msg), BODY_KEY, NULL);
+      g_object_set_data (G_OBJECT (msg), BODY_OVERFLOW_KEY, GINT_TO_POINTER (1));
+      return;
+    }
+
+  g_byte_array_append (body, g_bytes_get_data (chunk, NULL), len);
+}
+
+/* Runs when the headers are in, before the body is read: bodies are collected here up to
+ * maxPayload instead of being accumulated whole by libsoup. */
+static void
+early_callback (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  SioEngineServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST || !path_matches (self, path))
+    return;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      (gsize) soup_message_headers_get_content_length (headers) > self->context.max_payload)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, g_byte_array_new (), (GDestroyNotify) g_byte_array_unref);
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), self, 0);
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+sio_engine_server_dispose (GObject *object)
+{
+  SioEngineServer *self = (SioEngineServer *) object;
+
+  sio_engine_server_close_all (self);
+  sio_engine_server_detach (self);
+
+  G_OBJECT_CLASS (sio_engine_server_parent_class)->dispose (object);
+}
+
+static void
+sio_engine_server_finalize (GObject *object)
+{
+  SioEngineServer *self = (SioEngineServer *) object;
+
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
+  g_clear_pointer (&self->context.ping_interval, _sio_deadline_queue_free);
+  g_clear_pointer (&self->context.ping_timeout, _sio_deadline_queue_free);
+  g_clear_pointer (&self->context.upgrade_timeout, _sio_deadline_queue_free);
+  g_clear_pointer (&self->context.hub, _sio_io_hub_unref);
+  g_clear_pointer (&self->cors_origins, g_strfreev);
+  g_clear_pointer (&self->path, g_free);
+  if (self->allow_request_destroy)
+    self->allow_request_destroy (self->allow_request_data);
+
+  G_OBJECT_CLASS (sio_engine_server_parent_class)->finalize (object);
+}
+
+static void
+sio_engine_server_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SioEngineServer *self = SIO_ENGINE_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PING_INTERVAL:
+      g_value_set_uint (value, self->ping_interval);
+      break;
+
+    case PROP_PING_TIMEOUT:
+      g_value_set_uint (value, self->ping_timeout);
+      break;
+
+    case PROP_MAX_PAYLOAD:
+      g_value_set_uint64 (value, self->context.max_payload);
+      break;
+
+    case PROP_TRANSPORTS:
+      g_value_set_flags (value, self->transports);
+      break;
+
+    case PROP_ALLOW_UPGRADES:
+      g_value_set_boolean (value, self->allow_upgrades);
+      break;
+
+    case PROP_CORS_ORIGINS:
+      g_value_set_boxed (value, self->cors_origins);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sio_engine_server_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SioEngineServer *self = SIO_ENGINE_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PING_INTERVAL:
+      sio_engine_server_set_ping_interval (self, g_value_get_uint (value));
+      break;
+
+    case PROP_PING_TIMEOUT:
+      sio_engine_server_set_ping_timeout (self, g_value_get_uint (value));
+      break;
+
+    case PROP_MAX_PAYLOAD:
+      sio_engine_server_set_max_payload (self, g_value_get_uint64 (value));
+      break;
+
+    case PROP_TRANSPORTS:
+      sio_engine_server_set_transports (self, g_value_get_flags (value));
+      break;
+
+    case PROP_ALLOW_UPGRADES:
+      sio_engine_server_set_allow_upgrades (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_CORS_ORIGINS:
+      sio_engine_server_set_cors_origins (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sio_engine_server_class_init (SioEngineServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sio_engine_server_dispose;
+  object_class->finalize = sio_engine_server_finalize;
+  object_class->get_property = sio_engine_server_get_property;
+  object_class->set_property = sio_engine_server_set_property;
+
+  properties[PROP_PING_INTERVAL] =
+    g_param_spec_uint ("ping-interval", NULL, NULL, 1, G_MAXINT, DEFAULT_PING_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PING_TIMEOUT] =
+    g_param_spec_uint ("ping-timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_PING_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_PAYLOAD] =
+    g_param_spec_uint64 ("max-payload", NULL, NULL, 1, G_MAXUINT32, DEFAULT_MAX_PAYLOAD,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRANSPORTS] =
+    g_param_spec_flags ("transports", NULL, NULL, SIO_TYPE_ENGINE_TRANSPORTS,
+                        SIO_ENGINE_TRANSPORT_POLLING | SIO_ENGINE_TRANSPORT_WEBSOCKET,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ALLOW_UPGRADES] =
+    g_param_spec_boolean ("allow-upgrades", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CORS_ORIGINS] =
+    g_param_spec_boxed ("cors-origins", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SioEngineServer::connection:
+   * @self: the server
+   * @socket: the new session
+   *
+   * Emitted for every new session, before any of its messages.
+   */
+  signals[CONNECTION] =
+    g_signal_new ("connection",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SIO_TYPE_ENGINE_SOCKET);
+}
+
+static void
+sio_engine_server_init (SioEngineServer *self)
+{
+  self->ping_interval = DEFAULT_PING_INTERVAL;
+  self->ping_timeout = DEFAULT_PING_TIMEOUT;
+  self->transports = SIO_ENGINE_TRANSPORT_POLLING | SIO_ENGINE_TRANSPORT_WEBSOCKET;
+  self->allow_upgrades = TRUE;
+  self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+
+  self->context.hub = _sio_io_hub_new ();
+  self->context.max_payload = DEFAULT_MAX_PAYLOAD;
+  self->context.max_queued = DEFAULT_MAX_QUEUED;
+  self->context.ping_interval = _sio_deadline_queue_new (self->ping_interval, _sio_engine_socket_ping_due, NULL);
+  self->context.ping_timeout = _sio_deadline_queue_new (self->ping_timeout, _sio_engine_socket_pong_overdue, NULL);
+  self->context.upgrade_timeout = _sio_deadline_queue_new (DEFAULT_UPGRADE_TIMEOUT,
+                                                           _sio_engine_socket_upgrade_overdue, NULL);
+}
+
+/* ---- Public API ------------------------------------------------------------------------- */
+
+/**
+ * sio_engine_server_new:
+ *
+ * Returns: (transfer full): a new engine server with the reference's defaults
+ */
+SioEngineServer *
+sio_engine_server_new (void)
+{
+  return g_object_new (SIO_TYPE_ENGINE_SERVER, NULL);
+}
+
+/**
+ * sio_engine_server_attach:
+ * @self: an engine server
+ * @server: the `SoupServer` to serve on
+ * @path: the endpoint, such as "/socket.io/" or "/engine.io/"
+ * @error: return location for an error
+ *
+ * Registers the Engine.IO endpoint on @server. Handlers for longer paths under @path (the
+ * browser bundle, say) may be added to @server alongside.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sio_engine_server_attach (SioEngineServer  *self,
+                          SoupServer       *server,
+                          const char       *path,
+                          GError          **error)
+{
+  g_autofree char *trimmed = NULL;
+
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), FALSE);
+  g_return_val_if_fail (SOUP_IS_SERVER (server), FALSE);
+  g_return_val_if_fail (path != NULL && path[0] == '/', FALSE);
+
+  if (self->soup != NULL)
+    {
+      g_set_error_literal (error, SIO_ERROR, SIO_ERROR_FAILED, "Engine server is already attached");
+      return FALSE;
+    }
+
+  trimmed = g_strdup (path);
+  while (strlen (trimmed) > 1 && g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+
+  self->soup = g_object_ref (server);
+  self->path = g_steal_pointer (&trimmed);
+  soup_server_add_early_handler (server, self->path, early_callback, self, NULL);
+  soup_server_add_handler (server, self->path, server_callback, self, NULL);
+  return TRUE;
+}
+
+/**
+ * sio_engine_server_detach:
+ * @self: an engine server
+ *
+ * Removes the handlers added by sio_engine_server_attach(). Sessions stay open.
+ */
+void
+sio_engine_server_detach (SioEngineServer *self)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->soup == NULL)
+    return;
+
+  soup_server_remove_handler (self->soup, self->path);
+  g_clear_object (&self->soup);
+}
+
+/**
+ * sio_engine_server_close_all:
+ * @self: an engine server
+ *
+ * Closes every session ("forced close").
+ */
+void
+sio_engine_server_close_all (SioEngineServer *self)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  /* A snapshot: closing removes sockets from the table. */
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, g_object_ref (value));
+
+  for (guint i = 0; i < sockets->len; i++)
+    _sio_engine_socket_finish_close (g_ptr_array_index (sockets, i), SIO_ENGINE_CLOSE_FORCED,
+                                     "server shutting down");
+}
+
+/**
+ * sio_engine_server_get_n_sockets:
+ * @self: an engine server
+ *
+ * Returns: how many sessions are open
+ */
+guint
+sio_engine_server_get_n_sockets (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return g_hash_table_size (self->sockets);
+}
+
+/**
+ * sio_engine_server_lookup:
+ * @self: an engine server
+ * @sid: a session id
+ *
+ * Returns: (transfer none) (nullable): the session
+ */
+SioEngineSocket *
+sio_engine_server_lookup (SioEngineServer *self,
+                          const char      *sid)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), NULL);
+  g_return_val_if_fail (sid != NULL, NULL);
+
+  return g_hash_table_lookup (self->sockets, sid);
+}
+
+guint
+sio_engine_server_get_ping_interval (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->ping_interval;
+}
+
+/**
+ * sio_engine_server_set_ping_interval:
+ * @self: an engine server
+ * @msec: milliseconds between the server's pings
+ */
+void
+sio_engine_server_set_ping_interval (SioEngineServer *self,
+                                     guint            msec)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+  g_return_if_fail (msec > 0);
+
+  if (self->ping_interval == msec)
+    return;
+
+  self->ping_interval = msec;
+  _sio_deadline_queue_set_delay (self->context.ping_interval, msec);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PING_INTERVAL]);
+}
+
+guint
+sio_engine_server_get_ping_timeout (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->ping_timeout;
+}
+
+/**
+ * sio_engine_server_set_ping_timeout:
+ * @self: an engine server
+ * @msec: how long a pong may take before the session closes
+ */
+void
+sio_engine_server_set_ping_timeout (SioEngineServer *self,
+                                    guint            msec)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+  g_return_if_fail (msec > 0);
+
+  if (self->ping_timeout == msec)
+    return;
+
+  self->ping_timeout = msec;
+  _sio_deadline_queue_set_delay (self->context.ping_timeout, msec);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PING_TIMEOUT]);
+}
+
+gsize
+sio_engine_server_get_max_payload (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->context.max_payload;
+}
+
+/**
+ * sio_engine_server_set_max_payload:
+ * @self: an engine server
+ * @max_payload: the largest POST body or WebSocket message accepted, in bytes
+ */
+void
+sio_engine_server_set_max_payload (SioEngineServer *self,
+                                   gsize            max_payload)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+  g_return_if_fail (max_payload > 0);
+
+  if (self->context.max_payload == max_payload)
+    return;
+
+  self->context.max_payload = max_payload;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PAYLOAD]);
+}
+
+SioEngineTransports
+sio_engine_server_get_transports (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->transports;
+}
+
+/**
+ * sio_engine_server_set_transports:
+ * @self: an engine server
+ * @transports: the transports clients may use
+ */
+void
+sio_engine_server_set_transports (SioEngineServer     *self,
+                                  SioEngineTransports  transports)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->transports == transports)
+    return;
+
+  self->transports = transports;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSPORTS]);
+}
+
+gboolean
+sio_engine_server_get_allow_upgrades (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), FALSE);
+
+  return self->allow_upgrades;
+}
+
+/**
+ * sio_engine_server_set_allow_upgrades:
+ * @self: an engine server
+ * @allow_upgrades: whether polling sessions may upgrade to WebSocket
+ */
+void
+sio_engine_server_set_allow_upgrades (SioEngineServer *self,
+                                      gboolean         allow_upgrades)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  allow_upgrades = !!allow_upgrades;
+  if (self->allow_upgrades == allow_upgrades)
+    return;
+
+  self->allow_upgrades = allow_upgrades;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_UPGRADES]);
+}
+
+/**
+ * sio_engine_server_get_cors_origins:
+ * @self: an engine server
+ *
+ * Returns: (transfer none) (nullable): the origins allowed cross-origin access
+ */
+const char * const *
+sio_engine_server_get_cors_origins (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), NULL);
+
+  return (const char * const *) self->cors_origins;
+}
+
+/**
+ * sio_engine_server_set_cors_origins:
+ * @self: an engine server
+ * @origins: (nullable) (array zero-terminated=1): allowed origins, "*" for any; %NULL for none
+ *
+ * Without origins, no CORS headers are sent and only same-origin pages can poll.
+ */
+void
+sio_engine_server_set_cors_origins (SioEngineServer    *self,
+                                    const char * const *origins)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  g_clear_pointer (&self->cors_origins, g_strfreev);
+  self->cors_origins = g_strdupv ((char **) origins);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CORS_ORIGINS]);
+}
+
+/**
+ * sio_engine_server_set_allow_request_func:
+ * @self: an engine server
+ * @func: (nullable): decides on each handshake
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Installs a check run on every handshake before a session is created.
+ */
+void
+sio_engine_server_set_allow_request_func (SioEngineServer           *self,
+                                          SioEngineAllowRequestFunc  func,
+                                          gpointer                   user_data,
+                                          GDestroyNotify             destroy)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->allow_request_destroy)
+    self->allow_request_destroy (self->allow_request_data);
+
+  self->allow_request = func;
+  self->allow_request_data = user_data;
+  self->allow_request_destroy = destroy;
+}

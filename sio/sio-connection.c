@@ -1,0 +1,338 @@
+/* sio-connection.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Tincan authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* One Engine.IO session seen from the Socket.IO layer (the reference's "Client"): it decodes
+ * the session's messages into Socket.IO packets, routes them to the socket of their
+ * namespace, and multiplexes every namespace's socket over the one session. A session that
+ * joins no namespace within connectTimeout is closed. */
+
+#include "config.h"
+
+#include "sio-server-private.h"
+
+struct _SioConnection
+{
+  GObject           parent_instance;
+
+  SioServer        *server;               /* borrowed: the server owns its connections */
+  SioEngineSocket  *engine;
+  SioPacketDecoder *decoder;
+  GHashTable       *sockets;              /* namespace name → SioSocket (borrowed) */
+  SioDeadline       connect_deadline;
+  gulong            message_id;
+  gulong            closed_id;
+  gboolean          closed;
+};
+
+G_DEFINE_FINAL_TYPE (SioConnection, _sio_connection, G_TYPE_OBJECT)
+
+static void
+_sio_connection_dispose (GObject *object)
+{
+  SioConnection *self = (SioConnection *) object;
+
+  _sio_deadline_cancel (&self->connect_deadline);
+  g_clear_signal_handler (&self->message_id, self->engine);
+  g_clear_signal_handler (&self->closed_id, self->engine);
+
+  G_OBJECT_CLASS (_sio_connection_parent_class)->dispose (object);
+}
+
+static void
+_sio_connection_finalize (GObject *object)
+{
+  SioConnection *self = (SioConnection *) object;
+
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->decoder, sio_packet_decoder_free);
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
+
+  G_OBJECT_CLASS (_sio_connection_parent_class)->finalize (object);
+}
+
+static void
+_sio_connection_class_init (SioConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = _sio_connection_dispose;
+  object_class->finalize = _sio_connection_finalize;
+}
+
+static void
+_sio_connection_init (SioConnection *self)
+{
+  self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+SioEngineSocket *
+_sio_connection_get_engine (SioConnection *self)
+{
+  return self->engine;
+}
+
+int
+_sio_connection_get_protocol (SioConnection *self)
+{
+  return sio_packet_decoder_get_protocol (self->decoder);
+}
+
+void
+_sio_connection_send_encoded (SioConnection   *self,
+                              SioEnginePacket *text,
+                              GPtrArray       *binaries,
+                              gboolean         is_volatile)
+{
+  if (self->closed)
+    return;
+
+  /* Volatile packets are dropped rather than queued when the transport is busy. */
+  if (is_volatile && !sio_engine_socket_is_writable (self->engine))
+    return;
+
+  sio_engine_socket_send (self->engine, text);
+  for (guint i = 0; binaries != NULL && i < binaries->len; i++)
+    sio_engine_socket_send (self->engine, g_ptr_array_index (binaries, i));
+}
+
+void
+_sio_connection_send_packet (SioConnection *self,
+                             SioPacket     *packet,
+                             gboolean       is_volatile)
+{
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GPtrArray) binaries = NULL;
+  g_autoptr(SioEnginePacket) text = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (self->closed)
+    return;
+
+  encoded = sio_packet_encode_for_protocol (packet, _sio_connection_get_protocol (self), &attachments);
+  text = sio_engine_packet_new (SIO_ENGINE_PACKET_MESSAGE, encoded, -1);
+  if (attachments != NULL && attachments->len > 0)
+    {
+      binaries = g_ptr_array_new_with_free_func ((GDestroyNotify) sio_engine_packet_unref);
+      for (guint i = 0; i < attachments->len; i++)
+        g_ptr_array_add (binaries, sio_engine_packet_new_binary (g_ptr_array_index (attachments, i)));
+    }
+
+  _sio_connection_send_encoded (self, text, binaries, is_volatile);
+}
+
+/* Ends every namespace socket with @reason, then the Engine.IO session. */
+void
+_sio_connection_close (SioConnection *self,
+                       const char    *reason)
+{
+  g_autoptr(SioConnection) hold = g_object_ref (self);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+
+  _sio_deadline_cancel (&self->connect_deadline);
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, g_object_ref (value));
+  for (guint i = 0; i < sockets->len; i++)
+    _sio_socket_on_close (g_ptr_array_index (sockets, i), reason, NULL);
+
+  g_clear_signal_handler (&self->message_id, self->engine);
+  g_clear_signal_handler (&self->closed_id, self->engine);
+  sio_engine_socket_close (self->engine);
+  g_hash_table_remove (self->server->connections, self);
+}
+
+void
+_sio_connection_remove_socket (SioConnection *self,
+                               SioSocket     *socket)
+{
+  const char *name = sio_namespace_get_name (sio_socket_get_namespace (socket));
+
+  if (g_hash_table_lookup (self->sockets, name) == socket)
+    g_hash_table_remove (self->sockets, name);
+}
+
+void
+_sio_connection_connect_overdue (gpointer owner,
+                                 gpointer user_data)
+{
+  SioConnection *self = owner;
+
+  if (g_hash_table_size (self->sockets) == 0)
+    {
+      g_debug ("Connection %s joined no namespace in time", sio_engine_socket_get_id (self->engine));
+      _sio_connection_close (self, "connect timeout");
+    }
+}
+
+static void
+send_connect_error (SioConnection *self,
+                    const char    *nsp,
+                    const char    *message)
+{
+  g_autoptr(SioPacket) packet = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) data = NULL;
+
+  json_object_set_string_member (object, "message", message);
+  data = json_node_init_object (json_node_alloc (), object);
+  packet = sio_packet_new (SIO_PACKET_CONNECT_ERROR, nsp, -1, data);
+  _sio_connection_send_packet (self, packet, FALSE);
+}
+
+static SioNamespace *
+find_namespace (SioConnection *self,
+                const char    *name)
+{
+  SioNamespace *nsp = g_hash_table_lookup (self->server->namespaces, name);
+
+  if (nsp != NULL)
+    return nsp;
+
+  /* Dynamic namespaces: the first pattern that matches creates the child. */
+  for (guint i = 0; i < self->server->parents->len; i++)
+    {
+      SioNamespace *parent = g_ptr_array_index (self->server->parents, i);
+
+      if (_sio_namespace_matches (parent, name))
+        {
+          nsp = _sio_namespace_new_child (parent, name);
+          g_hash_table_insert (self->server->namespaces, (char *) sio_namespace_get_name (nsp), nsp);
+          return nsp;
+        }
+    }
+
+  return NULL;
+}
+
+/* Called by the namespace once a socket passed its middlewares. */
+static void
+on_packet (SioConnection *self,
+           SioPacket     *packet)
+{
+  const char *name = sio_packet_get_namespace (packet);
+  SioSocket *socket = g_hash_table_lookup (self->sockets, name);
+  SioPacketType type = sio_packet_get_kind (packet);
+
+  if (socket == NULL && type == SIO_PACKET_CONNECT)
+    {
+      SioNamespace *nsp = find_namespace (self, name);
+
+      if (nsp == NULL)
+        {
+          send_connect_error (self, name, "Invalid namespace");
+          return;
+        }
+
+      _sio_namespace_add (nsp, self, sio_packet_get_data (packet));
+      return;
+    }
+
+  if (socket != NULL && type != SIO_PACKET_CONNECT && type != SIO_PACKET_CONNECT_ERROR)
+    {
+      _sio_socket_on_packet (socket, packet);
+      return;
+    }
+
+  /* A packet for a namespace the client has not joined, a second CONNECT, or a
+   * CONNECT_ERROR from a client: the reference closes the whole connection. */
+  g_debug ("Connection %s: invalid state for packet type %d on %s",
+           sio_engine_socket_get_id (self->engine), type, name);
+  _sio_connection_close (self, "parse error");
+}
+
+static void
+on_engine_message (SioEngineSocket *engine,
+                   SioEnginePacket *message,
+                   SioConnection   *self)
+{
+  g_autoptr(SioConnection) hold = g_object_ref (self);
+  g_autoptr(SioPacket) packet = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (sio_engine_packet_is_binary (message))
+    {
+      g_autoptr(GBytes) bytes = sio_engine_packet_get_bytes (message);
+      ok = sio_packet_decoder_feed_binary (self->decoder, bytes, &packet, &error);
+    }
+  else
+    {
+      gsize len;
+      const char *text = sio_engine_packet_get_data (message, &len);
+      ok = sio_packet_decoder_feed_text (self->decoder, text, len, &packet, &error);
+    }
+
+  if (!ok)
+    {
+      g_debug ("Connection %s: %s", sio_engine_socket_get_id (engine), error->message);
+      _sio_connection_close (self, "parse error");
+      return;
+    }
+
+  if (packet != NULL)
+    on_packet (self, packet);
+}
+
+static void
+on_engine_closed (SioEngineSocket      *engine,
+                  SioEngineCloseReason  reason,
+                  const char           *description,
+                  SioConnection        *self)
+{
+  g_autoptr(SioConnection) hold = g_object_ref (self);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  _sio_deadline_cancel (&self->connect_deadline);
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sockets, g_object_ref (value));
+  for (guint i = 0; i < sockets->len; i++)
+    _sio_socket_on_close (g_ptr_array_index (sockets, i), sio_engine_close_reason_to_string (reason),
+                          description);
+
+  g_clear_signal_handler (&self->message_id, self->engine);
+  g_clear_signal_handler (&self->closed_id, self->engine);
+  g_hash_table_remove (self->server->connections, self);
+}
+
+SioConnection *
+_sio_connection_new (SioServer       *server,
+                     SioEngineSocket *engine)
+{
+  SioConnection *self = g_object_new (SIO_TYPE_CONNECTION, NULL);
+
+  self->server = server;
+  self->engine = g_object_ref (engine);
+  self->decoder = sio_packet_decoder_new (SIO_PROTOCOL_V5);
+  self->message_id = g_signal_connect (engine, "message", G_CALLBACK (on_engine_message), self);
+  self->closed_id = g_signal_connect (engine, "closed", G_CALLBACK (on_engine_closed), self);
+  _sio_deadline_queue_push (server->connect_deadlines, &self->connect_deadline, self);
+
+  return self;
+}
+
+/* Called by the namespace when a socket joined it. */
+void
+_sio_connection_register_socket (SioConnection *self,
+                                 SioSocket     *socket)
+{
+  g_hash_table_insert (self->sockets, (char *) sio_namespace_get_name (sio_socket_get_namespace (socket)),
+                       socket);
+  _sio_deadline_cancel (&self->connect_deadline);
+}

@@ -1,0 +1,25 @@
+/* sio-http-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Tincan authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "sio-http.h"
+
+G_BEGIN_DECLS
+
+/* How many contents keep a gzip copy at most; the least recently served one goes first. */
+#define SIO_HTTP_GZIP_CACHE_MAX_ENTRIES 16
+
+/* Contents at least this large are never compressed (served as they are). */
+#define SIO_HTTP_GZIP_MAX_CONTENT_SIZE (16 * 1024 * 1024)
+
+/* Contents smaller than this are not worth a gzip header and trailer. */
+#define SIO_HTTP_GZIP_MIN_CONTENT_SIZE 256
+
+guint  _sio_http_gzip_cache_get_length  (void);
+void   _sio_http_gzip_cache_clear       (void);
+
+G_END_DECLS
