@@ -447,6 +447,114 @@ sio_socket_get_handshake_time (SioSocket *self)
   return self->handshake_time;
 }
 
+static char *
+format_js_date (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  g_autofree char *date = g_date_time_format (local, "%a %b %d %Y %H:%M:%S");
+  g_autofree char *offset = g_date_time_format (local, "%z");
+
+  /* Date.prototype.toString(): "Sun Nov 22 2026 04:12:00 GMT+0000 (zone name)". */
+  return g_strdup_printf ("%s GMT%s (%s)", date, offset, g_date_time_get_timezone_abbreviation (local));
+}
+
+/**
+ * sio_socket_dup_handshake:
+ * @self: a socket
+ *
+ * The handshake details as the reference's `socket.handshake` object: headers, time,
+ * address, xdomain, secure, issued, url, query and auth.
+ *
+ * Returns: (transfer full): a new object node
+ */
+JsonNode *
+sio_socket_dup_handshake (SioSocket *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SoupMessageHeaders *headers = sio_socket_get_headers (self);
+  GSocketAddress *address = sio_socket_get_remote_address (self);
+  GHashTable *query = sio_socket_get_query (self);
+  SioEngineSocket *engine = sio_socket_get_engine (self);
+  g_autofree char *time = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  g_return_val_if_fail (SIO_IS_SOCKET (self), NULL);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "headers");
+  json_builder_begin_object (builder);
+  if (headers != NULL)
+    {
+      soup_message_headers_iter_init (&iter, headers);
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        {
+          g_autofree char *lower = g_ascii_strdown (name, -1);
+
+          json_builder_set_member_name (builder, lower);
+          json_builder_add_string_value (builder, value);
+        }
+    }
+  json_builder_end_object (builder);
+
+  time = format_js_date (self->handshake_time);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, time);
+
+  json_builder_set_member_name (builder, "address");
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+      json_builder_add_string_value (builder, ip);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "xdomain");
+  json_builder_add_boolean_value (builder, headers && soup_message_headers_get_one (headers, "Origin"));
+  json_builder_set_member_name (builder, "secure");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "issued");
+  json_builder_add_int_value (builder, self->handshake_time);
+
+  json_builder_set_member_name (builder, "url");
+  if (engine != NULL)
+    {
+      GUri *uri = sio_engine_socket_get_uri (engine);
+      const char *q = g_uri_get_query (uri);
+      g_autofree char *url = g_strconcat (g_uri_get_path (uri), q ? "?" : "", q ? q : "", NULL);
+
+      json_builder_add_string_value (builder, url);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "query");
+  json_builder_begin_object (builder);
+  if (query != NULL)
+    {
+      GHashTableIter hiter;
+      gpointer k, v;
+
+      g_hash_table_iter_init (&hiter, query);
+      while (g_hash_table_iter_next (&hiter, &k, &v))
+        {
+          json_builder_set_member_name (builder, k);
+          json_builder_add_string_value (builder, v);
+        }
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "auth");
+  json_builder_add_value (builder, json_node_copy (self->auth));
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 /**
  * sio_socket_get_data:
  * @self: a socket

@@ -29,6 +29,7 @@ GHashTable          *sio_socket_get_query            (SioSocket            *self
 SoupMessageHeaders  *sio_socket_get_headers          (SioSocket            *self);
 GSocketAddress      *sio_socket_get_remote_address   (SioSocket            *self);
 gint64               sio_socket_get_handshake_time   (SioSocket            *self);
+JsonNode            *sio_socket_dup_handshake        (SioSocket            *self);
 JsonObject          *sio_socket_get_data             (SioSocket            *self);
 gboolean             sio_socket_is_connected         (SioSocket            *self);
 gboolean             sio_socket_is_recovered         (SioSocket            *self);

@@ -15,6 +15,9 @@
 #define CONTENT_TYPE_JS  "application/javascript; charset=utf-8"
 #define CONTENT_TYPE_MAP "application/json; charset=utf-8"
 
+/* What the stand-in for the Socket.IO server's handler answers: nothing we send ourselves. */
+#define OTHER_STATUS SOUP_STATUS_ACCEPTED
+
 static const struct
 {
   const char *name;
@@ -47,7 +50,7 @@ other_handler (SoupServer        *server,
   Fixture *f = user_data;
 
   f->n_other++;
-  soup_server_message_set_status (msg, SOUP_STATUS_IM_A_TEAPOT, NULL);
+  soup_server_message_set_status (msg, OTHER_STATUS, NULL);
 }
 
 static void
@@ -145,6 +148,35 @@ gunzip (GBytes *compressed)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
+/* Runs @method on @path with up to two extra request headers (NULL names are skipped). */
+static TestHttp *
+request2 (Fixture    *f,
+          const char *method,
+          const char *path,
+          const char *name1,
+          const char *value1,
+          const char *name2,
+          const char *value2)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = fixture_url (f, path);
+  SoupMessageHeaders *headers;
+  TestHttp *req;
+
+  msg = soup_message_new (method, url);
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (name1 != NULL)
+    soup_message_headers_replace (headers, name1, value1);
+  if (name2 != NULL)
+    soup_message_headers_replace (headers, name2, value2);
+
+  req = test_http_begin_msg (f->session, msg);
+  test_http_wait (req);
+  g_assert_no_error (req->error);
+  return req;
+}
+
 static TestHttp *
 request (Fixture    *f,
          const char *method,
@@ -152,20 +184,7 @@ request (Fixture    *f,
          const char *header_name,
          const char *header_value)
 {
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = fixture_url (f, path);
-  TestHttp *req;
-
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (header_name != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), header_name,
-                                  header_value);
-
-  req = test_http_begin_msg (f->session, msg);
-  test_http_wait (req);
-  g_assert_no_error (req->error);
-  return req;
+  return request2 (f, method, path, header_name, header_value, NULL, NULL);
 }
 
 static char *
@@ -204,7 +223,7 @@ raw_exchange (Fixture     *f,
     status = g_ascii_strtoull (in + 9, NULL, 10);
 
   if (headers_out != NULL)
-    *headers_out = g_strndup (in, end - in);
+    *headers_out = g_strndup (in, end + 2 - in);   /* keep the last line's CRLF */
   if (after_headers != NULL)
     *after_headers = g_bytes_new (end + 4, raw->in->len - (end + 4 - in));
 
@@ -420,12 +439,16 @@ test_gzip (Fixture       *f,
       again = request (f, "GET", path, "Accept-Encoding", "gzip");
       g_assert_true (g_bytes_equal (again->body, req->body));
 
-      /* If-None-Match compares weakly, so either form of the tag revalidates. */
-      revalidate = request (f, "GET", path, "If-None-Match", weak);
+      /* If-None-Match compares weakly, so a browser holding either form revalidates, and
+       * the 304 names the tag of what it would have got. */
+      revalidate = request2 (f, "GET", path, "Accept-Encoding", "gzip", "If-None-Match", weak);
       g_assert_cmpuint (revalidate->status, ==, SOUP_STATUS_NOT_MODIFIED);
+      g_assert_cmpstr (test_http_get_header (revalidate, "ETag"), ==, weak);
+      g_assert_cmpuint (revalidate->len, ==, 0);
       g_clear_pointer (&revalidate, test_http_free);
-      revalidate = request (f, "GET", path, "Accept-Encoding", "gzip");
-      g_clear_pointer (&revalidate, test_http_free);
+      revalidate = request2 (f, "GET", path, "Accept-Encoding", "gzip", "If-None-Match", etag);
+      g_assert_cmpuint (revalidate->status, ==, SOUP_STATUS_NOT_MODIFIED);
+      g_assert_cmpstr (test_http_get_header (revalidate, "ETag"), ==, weak);
     }
 
   g_assert_cmpuint (_sio_http_gzip_cache_get_length (), ==, G_N_ELEMENTS (files));
@@ -590,18 +613,28 @@ test_not_ours (Fixture       *f,
     "/socket.io/socket.io.min.jsx",
     "/socket.io/socket.io.esm.min.js.map.gz",
   };
-  /* Paths that no file handler matches: the shorter handler's, or nobody's. */
-  const char *unmatched[] = {
-    "/socket.io/",
-    "/socket.io/?EIO=4&transport=polling",
-    "/socket.io/socket.io.msgpack.min.js",
-    "/socket.io/socket.io.j",
-    "/socket.io/SOCKET.IO.JS",
-    "/socket.io/%2e%2e/etc/passwd",
+  /* Paths that no file handler matches: the shorter handler's, or nobody's once SoupServer
+   * has resolved the dot segments (RFC 3986 section 5.2.4), encoded ones included. */
+  static const struct
+  {
+    const char *path;
+    gboolean    under_prefix;
+  } unmatched[] = {
+    { "/socket.io/", TRUE },
+    { "/socket.io/?EIO=4&transport=polling", TRUE },
+    { "/socket.io/socket.io.msgpack.min.js", TRUE },
+    { "/socket.io/socket.io.j", TRUE },
+    { "/socket.io/SOCKET.IO.JS", TRUE },
+    { "/socket.io/%2e%2e/etc/passwd", FALSE },
+    { "/socket.io/../etc/passwd", FALSE },
+    { "/socket.io/./../../etc/passwd", FALSE },
+    { "/etc/passwd", FALSE },
+  };
+  const char *equivalent[] = {
     "/socket.io/socket.io%2Ejs",
-    "/socket.io/../etc/passwd",
-    "/socket.io/./../../etc/passwd",
-    "/etc/passwd",
+    "/socket.io/./socket.io.js",
+    "/socket.io/x/../socket.io.js",
+    "/x/../socket.io/socket.io.js",
   };
   guint i;
 
@@ -619,29 +652,37 @@ test_not_ours (Fixture       *f,
     {
       g_autofree char *request_text = NULL;
       guint n_other = f->n_other;
-      gboolean under_prefix;
       guint status;
 
-      g_test_message ("%s", unmatched[i]);
+      g_test_message ("%s", unmatched[i].path);
       /* Sent raw: a client library would resolve the dot segments before sending. */
       request_text = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                      "Connection: close\r\n\r\n", unmatched[i]);
+                                      "Connection: close\r\n\r\n", unmatched[i].path);
       status = raw_exchange (f, request_text, NULL, NULL);
 
-      /* SoupServer resolves dot segments, so "/socket.io/../x" is "/x", not under the prefix. */
-      under_prefix = g_str_has_prefix (unmatched[i], "/socket.io/") &&
-                     strstr (unmatched[i], "..") == NULL;
-      if (with_other && under_prefix)
+      if (with_other && unmatched[i].under_prefix)
         {
-          g_assert_cmpuint (status, ==, SOUP_STATUS_IM_A_TEAPOT);
+          g_assert_cmpuint (status, ==, OTHER_STATUS);
           g_assert_cmpuint (f->n_other, ==, n_other + 1);
         }
       else
         {
           g_assert_cmpuint (status, !=, 200);
-          g_assert_cmpuint (status, !=, SOUP_STATUS_IM_A_TEAPOT);
+          g_assert_cmpuint (status, !=, OTHER_STATUS);
           g_assert_cmpuint (f->n_other, ==, n_other);
         }
+    }
+
+  /* RFC 3986 section 6.2.2: SoupServer normalises what is equivalent to one of our paths,
+   * and only that, so these are the file itself. */
+  for (i = 0; i < G_N_ELEMENTS (equivalent); i++)
+    {
+      g_autofree char *request_text = NULL;
+
+      g_test_message ("%s", equivalent[i]);
+      request_text = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                      "Connection: close\r\n\r\n", equivalent[i]);
+      g_assert_cmpuint (raw_exchange (f, request_text, NULL, NULL), ==, 200);
     }
 
   /* The file paths themselves still win over the shorter handler. */

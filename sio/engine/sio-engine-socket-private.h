@@ -33,6 +33,7 @@ struct _SioEngineSocket
   GSocketAddress         *remote_address;
   SoupMessageHeaders     *headers;
   GHashTable             *query;
+  GUri                   *uri;
 
   /* Heartbeat: sits in the ping-interval queue, or in the ping-timeout queue after a ping. */
   SioDeadline             heartbeat;

@@ -91,6 +91,7 @@ sio_engine_socket_finalize (GObject *object)
   g_clear_object (&self->remote_address);
   g_clear_pointer (&self->headers, soup_message_headers_unref);
   g_clear_pointer (&self->query, g_hash_table_unref);
+  g_clear_pointer (&self->uri, g_uri_unref);
   g_clear_pointer (&self->context.hub, _sio_io_hub_unref);
 
   G_OBJECT_CLASS (sio_engine_socket_parent_class)->finalize (object);
@@ -175,6 +176,7 @@ _sio_engine_socket_new (SioEngineServer              *server,
   self->headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
   self->query = query ? g_hash_table_ref (query) : NULL;
   self->remote_address = remote ? g_object_ref (remote) : NULL;
+  self->uri = g_uri_ref (soup_server_message_get_uri (msg));
 
   return self;
 }
@@ -603,6 +605,20 @@ sio_engine_socket_get_query (SioEngineSocket *self)
   g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
 
   return self->query;
+}
+
+/**
+ * sio_engine_socket_get_uri:
+ * @self: a socket
+ *
+ * Returns: (transfer none): the URI of the handshake request
+ */
+GUri *
+sio_engine_socket_get_uri (SioEngineSocket *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
+
+  return self->uri;
 }
 
 /**
