@@ -174,19 +174,52 @@ _sio_connection_connect_overdue (gpointer owner,
     }
 }
 
-static void
-send_connect_error (SioConnection *self,
-                    const char    *nsp,
-                    const char    *message)
+/* CONNECT_ERROR: {message, data} in protocol 5; protocol 4 sends the data, or else the
+ * message, alone. */
+void
+_sio_connection_send_connect_error (SioConnection *self,
+                                    const char    *nsp,
+                                    const char    *message,
+                                    JsonNode      *data)
 {
   g_autoptr(SioPacket) packet = NULL;
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(JsonNode) payload = NULL;
 
-  json_object_set_string_member (object, "message", message);
-  data = json_node_init_object (json_node_alloc (), object);
-  packet = sio_packet_new (SIO_PACKET_CONNECT_ERROR, nsp, -1, data);
+  if (_sio_connection_get_protocol (self) == SIO_PROTOCOL_V4)
+    payload = data ? json_node_copy (data) : json_node_init_string (json_node_alloc (), message);
+  else
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_string_member (object, "message", message);
+      if (data != NULL)
+        json_object_set_member (object, "data", json_node_copy (data));
+      payload = json_node_init_object (json_node_alloc (), object);
+    }
+
+  packet = sio_packet_new (SIO_PACKET_CONNECT_ERROR, nsp, -1, payload);
   _sio_connection_send_packet (self, packet, FALSE);
+}
+
+/* Protocol 4 has no auth payload: the namespace's query string stands in for it. */
+static JsonNode *
+auth_from_query (const char *query)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(GHashTable) params = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (query != NULL)
+    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (params != NULL)
+    {
+      g_hash_table_iter_init (&iter, params);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        json_object_set_string_member (object, key, value);
+    }
+
+  return json_node_init_object (json_node_alloc (), object);
 }
 
 static SioNamespace *
@@ -229,11 +262,18 @@ on_packet (SioConnection *self,
 
       if (nsp == NULL)
         {
-          send_connect_error (self, name, "Invalid namespace");
+          _sio_connection_send_connect_error (self, name, "Invalid namespace", NULL);
           return;
         }
 
-      _sio_namespace_add (nsp, self, sio_packet_get_data (packet));
+      if (_sio_connection_get_protocol (self) == SIO_PROTOCOL_V4)
+        {
+          g_autoptr(JsonNode) auth = auth_from_query (sio_packet_get_query (packet));
+
+          _sio_namespace_add (nsp, self, auth);
+        }
+      else
+        _sio_namespace_add (nsp, self, sio_packet_get_data (packet));
       return;
     }
 
@@ -319,10 +359,15 @@ _sio_connection_new (SioServer       *server,
 
   self->server = server;
   self->engine = g_object_ref (engine);
-  self->decoder = sio_packet_decoder_new (SIO_PROTOCOL_V5);
+  self->decoder = sio_packet_decoder_new (sio_engine_socket_get_protocol (engine) == 3 ? SIO_PROTOCOL_V4
+                                                                                      : SIO_PROTOCOL_V5);
   self->message_id = g_signal_connect (engine, "message", G_CALLBACK (on_engine_message), self);
   self->closed_id = g_signal_connect (engine, "closed", G_CALLBACK (on_engine_closed), self);
-  _sio_deadline_queue_push (server->connect_deadlines, &self->connect_deadline, self);
+  /* socket.io 2.x clients are in the main namespace from the start, without asking. */
+  if (_sio_connection_get_protocol (self) == SIO_PROTOCOL_V4)
+    _sio_namespace_add (sio_server_of (server, "/"), self, NULL);
+  else
+    _sio_deadline_queue_push (server->connect_deadlines, &self->connect_deadline, self);
 
   return self;
 }

@@ -230,24 +230,6 @@ take_session (SioNamespace  *self,
   return session;
 }
 
-static void
-send_connect_error (SioConnection *conn,
-                    const char    *nsp,
-                    const char    *message,
-                    JsonNode      *data)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) payload = NULL;
-  g_autoptr(SioPacket) packet = NULL;
-
-  json_object_set_string_member (object, "message", message);
-  if (data != NULL)
-    json_object_set_member (object, "data", json_node_copy (data));
-  payload = json_node_init_object (json_node_alloc (), object);
-  packet = sio_packet_new (SIO_PACKET_CONNECT_ERROR, nsp, -1, payload);
-  _sio_connection_send_packet (conn, packet, FALSE);
-}
-
 void
 _sio_namespace_add (SioNamespace  *self,
                     SioConnection *conn,
@@ -274,7 +256,7 @@ _sio_namespace_add (SioNamespace  *self,
       if (!run_middlewares (self, socket, &error_data, &error))
         {
           g_debug ("Namespace %s refused a socket: %s", self->name, error->message);
-          send_connect_error (conn, self->name, error->message, error_data);
+          _sio_connection_send_connect_error (conn, self->name, error->message, error_data);
           return;
         }
     }

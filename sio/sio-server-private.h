@@ -100,7 +100,7 @@ struct _SioSocket
 
   SioNamespace  *nsp;                     /* owned */
   SioConnection *conn;                    /* borrowed while connected */
-  char           id[21];
+  char          *id;
   char          *pid;
   JsonNode      *auth;
   JsonObject    *data;
@@ -132,6 +132,10 @@ void             _sio_connection_send_encoded     (SioConnection       *self,
                                                    SioEnginePacket     *text,
                                                    GPtrArray           *binaries,
                                                    gboolean             is_volatile);
+void             _sio_connection_send_connect_error (SioConnection     *self,
+                                                   const char          *nsp,
+                                                   const char          *message,
+                                                   JsonNode            *data);
 void             _sio_connection_register_socket  (SioConnection       *self,
                                                    SioSocket           *socket);
 void             _sio_connection_remove_socket    (SioConnection       *self,

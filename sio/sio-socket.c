@@ -48,6 +48,7 @@ sio_socket_finalize (GObject *object)
   g_clear_pointer (&self->auth, json_node_unref);
   g_clear_pointer (&self->data, json_object_unref);
   g_clear_pointer (&self->pid, g_free);
+  g_clear_pointer (&self->id, g_free);
   g_clear_object (&self->nsp);
 
   G_OBJECT_CLASS (sio_socket_parent_class)->finalize (object);
@@ -126,8 +127,22 @@ _sio_socket_new (SioNamespace  *nsp,
 
   self->nsp = g_object_ref (nsp);
   self->conn = conn;
-  /* Not the Engine.IO id, which is a credential for the transport. */
-  _sio_random_id (self->id);
+  if (_sio_connection_get_protocol (conn) == SIO_PROTOCOL_V4)
+    {
+      /* socket.io 2.x clients derive their id from the Engine.IO id, so the reference
+       * reuses it for them. */
+      const char *sid = sio_engine_socket_get_id (_sio_connection_get_engine (conn));
+
+      self->id = g_str_equal (nsp->name, "/") ? g_strdup (sid) : g_strconcat (nsp->name, "#", sid, NULL);
+    }
+  else
+    {
+      char id[21];
+
+      /* Not the Engine.IO id, which is a credential for the transport. */
+      _sio_random_id (id);
+      self->id = g_strdup (id);
+    }
   if (_sio_server_recovery_enabled (nsp->server))
     {
       char pid[21];
@@ -153,7 +168,8 @@ void
 _sio_socket_restore (SioSocket  *self,
                      SioSession *session)
 {
-  g_strlcpy (self->id, session->sid, sizeof self->id);
+  g_free (self->id);
+  self->id = g_strdup (session->sid);
   g_free (self->pid);
   self->pid = g_strdup (session->pid);
   json_object_unref (self->data);

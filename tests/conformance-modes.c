@@ -452,6 +452,8 @@ conformance_setup_interop (SioServer *io)
 {
   conformance_setup_client_suite (io);
   sio_server_set_connect_timeout (io, 5000);
+  /* socket.io 2.x clients too (the reference's allowEIO3). */
+  sio_engine_server_set_allow_eio3 (sio_server_get_engine (io), TRUE);
   g_signal_connect (sio_server_of (io, "/"), "connection", G_CALLBACK (on_interop_connection), NULL);
   g_signal_connect (sio_server_of (io, "/chat"), "connection", G_CALLBACK (on_interop_connection), NULL);
 }

@@ -198,6 +198,7 @@ test_refused_forbidden (EngineFixture *f,
 
   /* The reference writes 400 for every refused upgrade; the header documents 403. */
   status = soup_message_get_status (ws->msg);
+  g_test_message ("refused upgrade answered %u", status);
   g_assert_true (status == 400 || status == 403);
 
   sio_engine_server_set_allow_request_func (f->engine, NULL, NULL, NULL);

@@ -35,6 +35,8 @@ struct _SioEnginePacket
   guint     binary : 1;
   gsize     len;           /* payload bytes, type character excluded */
   char     *polling_b64;   /* lazily: "b" + base64, for binary packets on polling */
+  guint8   *v3_frame;      /* lazily: Engine.IO v3 binary frame (type byte, then data) */
+  gsize     v3_frame_len;
   /* [HEADROOM][type][data, len bytes][NUL] */
   guint8    buf[];
 };
@@ -61,6 +63,8 @@ packet_alloc (guint8       type,
   packet->binary = !!binary;
   packet->len = len;
   packet->polling_b64 = NULL;
+  packet->v3_frame = NULL;
+  packet->v3_frame_len = 0;
   packet->buf[TYPE_OFFSET] = binary ? type : (guint8) ('0' + type);
   if (len > 0)
     memcpy (packet->buf + DATA_OFFSET, data, len);
@@ -130,6 +134,15 @@ sio_engine_packet_new_binary (GBytes *data)
 }
 
 SioEnginePacket *
+_sio_engine_packet_new_raw (SioEnginePacketType  type,
+                            gboolean             binary,
+                            const guint8        *data,
+                            gsize                len)
+{
+  return packet_alloc (type, binary, data, len);
+}
+
+SioEnginePacket *
 _sio_engine_packet_new_control_frame (guint8        opcode,
                                       const guint8 *payload,
                                       gsize         len)
@@ -166,6 +179,7 @@ sio_engine_packet_unref (SioEnginePacket *packet)
     return;
 
   g_free (packet->polling_b64);
+  g_free (packet->v3_frame);
   g_free (packet);
 }
 
@@ -217,19 +231,42 @@ sio_engine_packet_get_bytes (SioEnginePacket *packet)
   return g_bytes_new (packet->buf + DATA_OFFSET, packet->len);
 }
 
+/* The complete WebSocket frame for a client of @protocol. */
 const guint8 *
 _sio_engine_packet_get_frame (SioEnginePacket *packet,
+                              int              protocol,
                               gsize           *len)
 {
   gsize payload_end = DATA_OFFSET + packet->len;
+
+  /* Engine.IO v3 prefixes binary frames with the type byte; that slot of the buffer holds
+   * the v4 header, so the v3 form is built once, on first use. */
+  if (protocol == 3 && packet->binary && packet->type != 0xff)
+    {
+      if (packet->v3_frame == NULL)
+        {
+          gsize header = _sio_ws_header_size (packet->len + 1);
+
+          packet->v3_frame_len = header + 1 + packet->len;
+          packet->v3_frame = g_malloc (packet->v3_frame_len);
+          _sio_ws_write_header (packet->v3_frame, 0x2, packet->len + 1);
+          packet->v3_frame[header] = packet->type;
+          memcpy (packet->v3_frame + header + 1, packet->buf + DATA_OFFSET, packet->len);
+        }
+      *len = packet->v3_frame_len;
+      return packet->v3_frame;
+    }
 
   *len = payload_end - packet->frame_start;
   return packet->buf + packet->frame_start;
 }
 
+/* Appends the packet in the text codec: its type digit and data, or for binary data "b" +
+ * base64 (v4) or "b4" + base64 (v3). The base64 is computed once per packet. */
 void
-_sio_engine_packet_append_polling (SioEnginePacket *packet,
-                                   GByteArray      *out)
+_sio_engine_packet_append_text (SioEnginePacket *packet,
+                                int              protocol,
+                                GByteArray      *out)
 {
   if (!packet->binary)
     {
@@ -238,13 +275,20 @@ _sio_engine_packet_append_polling (SioEnginePacket *packet,
     }
 
   if (packet->polling_b64 == NULL)
-    {
-      g_autofree char *b64 = g_base64_encode (packet->buf + DATA_OFFSET, packet->len);
-      packet->polling_b64 = g_strconcat ("b", b64, NULL);
-    }
+    packet->polling_b64 = g_base64_encode (packet->buf + DATA_OFFSET, packet->len);
 
+  g_byte_array_append (out, (const guint8 *) (protocol == 3 ? "b4" : "b"), protocol == 3 ? 2 : 1);
   g_byte_array_append (out, (const guint8 *) packet->polling_b64, strlen (packet->polling_b64));
 }
+
+const guint8 *
+_sio_engine_packet_get_raw (SioEnginePacket *packet,
+                            gsize           *len)
+{
+  *len = packet->len;
+  return packet->buf + DATA_OFFSET;
+}
+
 
 static int
 base64_value (char c)
@@ -329,8 +373,20 @@ sio_engine_packet_decode (const char  *encoded,
   if (encoded[0] == 'b')
     {
       g_autoptr(GByteArray) bytes = g_byte_array_sized_new (len);
+      gsize skip = 1;
 
-      if (!_sio_engine_base64_decode_strict (encoded + 1, len - 1, bytes))
+      /* v3 writes the packet type after the "b"; only messages carry binary data. */
+      if (protocol == 3)
+        {
+          if (len < 2 || encoded[1] != '4')
+            {
+              g_set_error_literal (error, SIO_ERROR, SIO_ERROR_PARSE, "Invalid base64 packet type");
+              return NULL;
+            }
+          skip = 2;
+        }
+
+      if (!_sio_engine_base64_decode_strict (encoded + skip, len - skip, bytes))
         {
           g_set_error_literal (error, SIO_ERROR, SIO_ERROR_PARSE, "Invalid base64 in binary packet");
           return NULL;
@@ -413,7 +469,7 @@ sio_engine_payload_encode (SioEnginePacket **packets,
     {
       if (i > 0)
         g_byte_array_append (out, (const guint8 *) "\x1e", 1);
-      _sio_engine_packet_append_polling (packets[i], out);
+      _sio_engine_packet_append_text (packets[i], protocol, out);
     }
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));

@@ -30,6 +30,7 @@ respond_held_get (SioEngineSocket *self,
   g_autoptr(SoupServerMessage) msg = g_steal_pointer (&self->held_get);
   g_autoptr(GPtrArray) packets = g_steal_pointer (&self->buffer);
   g_autoptr(GBytes) body = NULL;
+  gboolean is_binary = FALSE;
 
   g_clear_signal_handler (&self->held_get_disconnected_id, msg);
 
@@ -38,10 +39,14 @@ respond_held_get (SioEngineSocket *self,
   if (last != NULL)
     g_ptr_array_add (packets, sio_engine_packet_ref (last));
 
-  body = sio_engine_payload_encode ((SioEnginePacket **) packets->pdata, packets->len, self->protocol);
+  if (self->protocol == 3)
+    body = _sio_engine_payload_encode_v3 ((SioEnginePacket **) packets->pdata, packets->len,
+                                          self->supports_binary, &is_binary);
+  else
+    body = sio_engine_payload_encode ((SioEnginePacket **) packets->pdata, packets->len, self->protocol);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  soup_server_message_set_response (msg, is_binary ? "application/octet-stream" : "text/plain; charset=UTF-8",
+                                    SOUP_MEMORY_COPY, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   _sio_engine_server_prepare_response (self->server, msg);
   soup_server_message_unpause (msg);
 }
@@ -130,13 +135,17 @@ void
 _sio_engine_socket_handle_data (SioEngineSocket   *self,
                                 SoupServerMessage *msg,
                                 const char        *body,
-                                gsize              len)
+                                gsize              len,
+                                gboolean           is_binary)
 {
   g_autoptr(SioEngineSocket) hold = g_object_ref (self);
   g_autoptr(GPtrArray) packets = NULL;
   g_autoptr(GError) error = NULL;
 
-  packets = sio_engine_payload_decode (body, len, self->protocol, &error);
+  if (self->protocol == 3)
+    packets = _sio_engine_payload_decode_v3 ((const guint8 *) body, len, is_binary, &error);
+  else
+    packets = sio_engine_payload_decode (body, len, self->protocol, &error);
   if (packets == NULL)
     {
       g_debug ("Session %s: bad payload: %s", self->id, error->message);

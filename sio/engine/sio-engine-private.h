@@ -33,6 +33,7 @@ typedef struct
   SioDeadlineQueue *ping_interval;
   SioDeadlineQueue *ping_timeout;
   SioDeadlineQueue *upgrade_timeout;
+  SioDeadlineQueue *v3_heartbeat;     /* v3: client pings, we expect one per interval + timeout */
   gsize             max_payload;
   gsize             max_queued;
 } SioEngineSocketContext;
@@ -67,7 +68,8 @@ void             _sio_engine_socket_handle_poll      (SioEngineSocket         *s
 void             _sio_engine_socket_handle_data      (SioEngineSocket         *self,
                                                       SoupServerMessage       *msg,
                                                       const char              *body,
-                                                      gsize                    len);
+                                                      gsize                    len,
+                                                      gboolean                 is_binary);
 void             _sio_engine_socket_ping_due         (gpointer                 owner,
                                                       gpointer                 user_data);
 void             _sio_engine_socket_pong_overdue     (gpointer                 owner,

@@ -49,6 +49,7 @@ struct _SioEngineServer
   guint                      ping_timeout;
   SioEngineTransports        transports;
   gboolean                   allow_upgrades;
+  gboolean                   allow_eio3;
   char                     **cors_origins;
 
   SioEngineAllowRequestFunc  allow_request;
@@ -64,6 +65,7 @@ enum {
   PROP_TRANSPORTS,
   PROP_ALLOW_UPGRADES,
   PROP_CORS_ORIGINS,
+  PROP_ALLOW_EIO3,
   N_PROPS
 };
 
@@ -239,8 +241,9 @@ on_wrote_informational (SoupServerMessage *msg,
       SioWsConn *conn;
 
       stream = soup_server_message_steal_connection (msg);
-      conn = _sio_ws_conn_new (self->context.hub, stream, gsocket, self->context.max_payload,
-                               self->context.max_queued, &reject_callbacks, NULL);
+      conn = _sio_ws_conn_new (self->context.hub, stream, gsocket, pending->protocol,
+                               self->context.max_payload, self->context.max_queued,
+                               &reject_callbacks, NULL);
       _sio_ws_conn_close (conn, SIO_WS_CLOSE_NORMAL);
       return;
     }
@@ -340,7 +343,14 @@ handle_handshake (SioEngineServer     *self,
                                              self->allow_upgrades &&
                                              (self->transports & SIO_ENGINE_TRANSPORT_WEBSOCKET));
   open = sio_engine_packet_new (SIO_ENGINE_PACKET_OPEN, payload, -1);
-  body = sio_engine_payload_encode (&open, 1, protocol);
+  if (protocol == 3)
+    {
+      gboolean is_binary;
+
+      body = _sio_engine_payload_encode_v3 (&open, 1, FALSE, &is_binary);
+    }
+  else
+    body = sio_engine_payload_encode (&open, 1, protocol);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
                                     g_bytes_get_data (body, NULL), g_bytes_get_size (body));
@@ -384,6 +394,8 @@ handle_session_request (SioEngineServer     *self,
     {
       SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
       GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+      gboolean is_binary = g_strcmp0 (soup_message_headers_get_content_type (headers, NULL),
+                                      "application/octet-stream") == 0;
 
       if (g_object_get_data (G_OBJECT (msg), BODY_OVERFLOW_KEY) != NULL)
         {
@@ -393,8 +405,7 @@ handle_session_request (SioEngineServer     *self,
         }
 
       /* Engine.IO v4 carries binary as base64 text; a binary body is a v3 client's. */
-      if (sio_engine_socket_get_protocol (socket) >= 4 &&
-          g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "application/octet-stream") == 0)
+      if (sio_engine_socket_get_protocol (socket) >= 4 && is_binary)
         {
           _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "binary body");
           _sio_engine_socket_abort (socket, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "invalid content");
@@ -402,7 +413,7 @@ handle_session_request (SioEngineServer     *self,
         }
 
       _sio_engine_socket_handle_data (socket, msg, body ? (const char *) body->data : "",
-                                      body ? body->len : 0);
+                                      body ? body->len : 0, is_binary);
       return;
     }
 
@@ -492,7 +503,12 @@ server_callback (SoupServer        *soup,
       return;
     }
 
-  protocol = g_strcmp0 (eio, "4") == 0 ? 4 : 0;
+  if (g_strcmp0 (eio, "4") == 0)
+    protocol = 4;
+  else if (g_strcmp0 (eio, "3") == 0 && self->allow_eio3)
+    protocol = 3;
+  else
+    protocol = 0;
   if (protocol == 0)
     {
       _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNSUPPORTED_PROTOCOL_VERSION, eio ? eio : "no EIO");
@@ -577,6 +593,7 @@ sio_engine_server_finalize (GObject *object)
   g_clear_pointer (&self->context.ping_interval, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.ping_timeout, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.upgrade_timeout, _sio_deadline_queue_free);
+  g_clear_pointer (&self->context.v3_heartbeat, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.hub, _sio_io_hub_unref);
   g_clear_pointer (&self->cors_origins, g_strfreev);
   g_clear_pointer (&self->path, g_free);
@@ -620,6 +637,10 @@ sio_engine_server_get_property (GObject    *object,
       g_value_set_boxed (value, self->cors_origins);
       break;
 
+    case PROP_ALLOW_EIO3:
+      g_value_set_boolean (value, self->allow_eio3);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -659,6 +680,10 @@ sio_engine_server_set_property (GObject      *object,
       sio_engine_server_set_cors_origins (self, g_value_get_boxed (value));
       break;
 
+    case PROP_ALLOW_EIO3:
+      sio_engine_server_set_allow_eio3 (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -694,6 +719,10 @@ sio_engine_server_class_init (SioEngineServerClass *klass)
     g_param_spec_boxed ("cors-origins", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_ALLOW_EIO3] =
+    g_param_spec_boolean ("allow-eio3", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -725,6 +754,8 @@ sio_engine_server_init (SioEngineServer *self)
   self->context.max_queued = DEFAULT_MAX_QUEUED;
   self->context.ping_interval = _sio_deadline_queue_new (self->ping_interval, _sio_engine_socket_ping_due, NULL);
   self->context.ping_timeout = _sio_deadline_queue_new (self->ping_timeout, _sio_engine_socket_pong_overdue, NULL);
+  self->context.v3_heartbeat = _sio_deadline_queue_new (self->ping_interval + self->ping_timeout,
+                                                        _sio_engine_socket_pong_overdue, NULL);
   self->context.upgrade_timeout = _sio_deadline_queue_new (DEFAULT_UPGRADE_TIMEOUT,
                                                            _sio_engine_socket_upgrade_overdue, NULL);
 }
@@ -882,6 +913,7 @@ sio_engine_server_set_ping_interval (SioEngineServer *self,
 
   self->ping_interval = msec;
   _sio_deadline_queue_set_delay (self->context.ping_interval, msec);
+  _sio_deadline_queue_set_delay (self->context.v3_heartbeat, self->ping_interval + self->ping_timeout);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PING_INTERVAL]);
 }
 
@@ -910,6 +942,7 @@ sio_engine_server_set_ping_timeout (SioEngineServer *self,
 
   self->ping_timeout = msec;
   _sio_deadline_queue_set_delay (self->context.ping_timeout, msec);
+  _sio_deadline_queue_set_delay (self->context.v3_heartbeat, self->ping_interval + self->ping_timeout);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PING_TIMEOUT]);
 }
 
@@ -991,6 +1024,33 @@ sio_engine_server_set_allow_upgrades (SioEngineServer *self,
 
   self->allow_upgrades = allow_upgrades;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_UPGRADES]);
+}
+
+gboolean
+sio_engine_server_get_allow_eio3 (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), FALSE);
+
+  return self->allow_eio3;
+}
+
+/**
+ * sio_engine_server_set_allow_eio3:
+ * @self: an engine server
+ * @allow_eio3: whether Engine.IO v3 clients (socket.io 2.x) may connect
+ */
+void
+sio_engine_server_set_allow_eio3 (SioEngineServer *self,
+                                  gboolean         allow_eio3)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  allow_eio3 = !!allow_eio3;
+  if (self->allow_eio3 == allow_eio3)
+    return;
+
+  self->allow_eio3 = allow_eio3;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_EIO3]);
 }
 
 /**

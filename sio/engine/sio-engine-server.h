@@ -62,6 +62,9 @@ void                 sio_engine_server_set_transports        (SioEngineServer   
 gboolean             sio_engine_server_get_allow_upgrades    (SioEngineServer           *self);
 void                 sio_engine_server_set_allow_upgrades    (SioEngineServer           *self,
                                                               gboolean                   allow_upgrades);
+gboolean             sio_engine_server_get_allow_eio3        (SioEngineServer           *self);
+void                 sio_engine_server_set_allow_eio3        (SioEngineServer           *self,
+                                                              gboolean                   allow_eio3);
 const char * const  *sio_engine_server_get_cors_origins      (SioEngineServer           *self);
 void                 sio_engine_server_set_cors_origins      (SioEngineServer           *self,
                                                               const char * const        *origins);

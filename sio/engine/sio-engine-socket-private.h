@@ -34,6 +34,7 @@ struct _SioEngineSocket
   SoupMessageHeaders     *headers;
   GHashTable             *query;
   GUri                   *uri;
+  gboolean                supports_binary;
 
   /* Heartbeat: sits in the ping-interval queue, or in the ping-timeout queue after a ping. */
   SioDeadline             heartbeat;

@@ -177,6 +177,8 @@ _sio_engine_socket_new (SioEngineServer              *server,
   self->query = query ? g_hash_table_ref (query) : NULL;
   self->remote_address = remote ? g_object_ref (remote) : NULL;
   self->uri = g_uri_ref (soup_server_message_get_uri (msg));
+  /* v3: binary polling payloads unless the client asked for base64. */
+  self->supports_binary = !(query && g_hash_table_contains (query, "b64"));
 
   return self;
 }
@@ -197,7 +199,11 @@ _sio_engine_socket_open_payload (SioEngineSocket *self,
 void
 _sio_engine_socket_start (SioEngineSocket *self)
 {
-  _sio_deadline_queue_push (self->context.ping_interval, &self->heartbeat, self);
+  /* v3 clients ping and the server answers; the session dies when pings stop coming. */
+  if (self->protocol == 3)
+    _sio_deadline_queue_push (self->context.v3_heartbeat, &self->heartbeat, self);
+  else
+    _sio_deadline_queue_push (self->context.ping_interval, &self->heartbeat, self);
 }
 
 /* Queues one packet on whatever transport the session has now. */
@@ -284,6 +290,16 @@ _sio_engine_socket_handle_packet (SioEngineSocket *self,
       break;
 
     case SIO_ENGINE_PACKET_PING:
+      if (self->protocol == 3)
+        {
+          gsize len;
+          const char *data = sio_engine_packet_get_data (packet, &len);
+          g_autoptr(SioEnginePacket) pong = sio_engine_packet_new (SIO_ENGINE_PACKET_PONG, data, len);
+
+          socket_send_packet (self, pong);
+          _sio_deadline_queue_push (self->context.v3_heartbeat, &self->heartbeat, self);
+          break;
+        }
       /* Engine.IO v4 reversed the heartbeat: only the server pings. */
       _sio_engine_socket_finish_close (self, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "invalid heartbeat direction");
       break;
@@ -361,11 +377,16 @@ ws_message (SioWsConn    *conn,
   g_autoptr(SioEnginePacket) packet = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (binary)
+  if (binary && self->protocol == 3)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (data, len);
-      packet = sio_engine_packet_new_binary (bytes);
+      /* v3 binary frames start with the packet type byte; only messages carry binary. */
+      if (len >= 1 && data[0] == SIO_ENGINE_PACKET_MESSAGE)
+        packet = _sio_engine_packet_new_raw (SIO_ENGINE_PACKET_MESSAGE, TRUE, data + 1, len - 1);
+      else
+        g_set_error_literal (&error, SIO_ERROR, SIO_ERROR_PARSE, "Invalid v3 binary frame");
     }
+  else if (binary)
+    packet = _sio_engine_packet_new_raw (SIO_ENGINE_PACKET_MESSAGE, TRUE, data, len);
   else
     packet = sio_engine_packet_decode ((const char *) data, len, self->protocol, &error);
 
@@ -398,7 +419,7 @@ _sio_engine_socket_attach_websocket (SioEngineSocket *self,
                                      GSocket         *socket)
 {
   self->transport = SIO_ENGINE_TRANSPORT_WEBSOCKET;
-  self->ws = _sio_ws_conn_new (self->context.hub, stream, socket, self->context.max_payload,
+  self->ws = _sio_ws_conn_new (self->context.hub, stream, socket, self->protocol, self->context.max_payload,
                                self->context.max_queued, &ws_callbacks, self);
 }
 
@@ -502,7 +523,7 @@ _sio_engine_socket_attach_probe (SioEngineSocket *self,
                                  GIOStream       *stream,
                                  GSocket         *socket)
 {
-  self->probe = _sio_ws_conn_new (self->context.hub, stream, socket, self->context.max_payload,
+  self->probe = _sio_ws_conn_new (self->context.hub, stream, socket, self->protocol, self->context.max_payload,
                                   self->context.max_queued, &probe_callbacks, self);
   _sio_deadline_queue_push (self->context.upgrade_timeout, &self->upgrade_deadline, self);
 }

@@ -36,6 +36,7 @@ struct _SioWsConn
   gpointer                  user_data;
   gsize                     max_payload;
   gsize                     max_queued;
+  int                       protocol;       /* Engine.IO revision: frames differ for binary */
 
   /* Incoming: only a partial trailing frame is kept per connection; whole frames are parsed in
    * the hub's shared buffer, so an idle connection holds no read memory. */
@@ -153,7 +154,7 @@ queue_push (SioWsConn       *conn,
 
   conn->queue[(conn->qhead + conn->qlen) % conn->qcap] = sio_engine_packet_ref (packet);
   conn->qlen++;
-  _sio_engine_packet_get_frame (packet, &frame_len);
+  _sio_engine_packet_get_frame (packet, conn->protocol, &frame_len);
   conn->qbytes += frame_len;
 
   if (!conn->write_blocked)
@@ -197,7 +198,7 @@ _sio_ws_conn_send (SioWsConn       *conn,
   if (conn->state != STATE_OPEN || conn->broken)
     return;
 
-  _sio_engine_packet_get_frame (packet, &frame_len);
+  _sio_engine_packet_get_frame (packet, conn->protocol, &frame_len);
   if (conn->qbytes + frame_len > conn->max_queued)
     {
       /* A peer that does not read would otherwise grow this queue without bound. */
@@ -266,7 +267,7 @@ conn_write (SioWsConn *conn)
       for (guint i = 0; i < n; i++)
         {
           gsize len;
-          const guint8 *frame = _sio_engine_packet_get_frame (conn->queue[(conn->qhead + i) % conn->qcap], &len);
+          const guint8 *frame = _sio_engine_packet_get_frame (conn->queue[(conn->qhead + i) % conn->qcap], conn->protocol, &len);
 
           if (i == 0)
             {
@@ -298,7 +299,7 @@ conn_write (SioWsConn *conn)
         {
           gsize len;
 
-          _sio_engine_packet_get_frame (conn->queue[conn->qhead], &len);
+          _sio_engine_packet_get_frame (conn->queue[conn->qhead], conn->protocol, &len);
           len -= conn->qoff;
           if (written < len)
             {
@@ -664,6 +665,7 @@ SioWsConn *
 _sio_ws_conn_new (SioIoHub                 *hub,
                   GIOStream                *stream,
                   GSocket                  *socket,
+                  int                       protocol,
                   gsize                     max_payload,
                   gsize                     max_queued,
                   const SioWsConnCallbacks *callbacks,
@@ -677,6 +679,7 @@ _sio_ws_conn_new (SioIoHub                 *hub,
   conn->in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
   conn->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
   conn->socket = g_object_ref (socket);
+  conn->protocol = protocol;
   conn->max_payload = max_payload;
   conn->max_queued = max_queued;
   conn->callbacks = callbacks;

@@ -48,6 +48,7 @@ typedef struct
 SioWsConn *_sio_ws_conn_new              (SioIoHub                 *hub,
                                           GIOStream                *stream,
                                           GSocket                  *socket,
+                                          int                       protocol,
                                           gsize                     max_payload,
                                           gsize                     max_queued,
                                           const SioWsConnCallbacks *callbacks,
