@@ -20,10 +20,8 @@ struct _SioConnection
   SioServer        *server;               /* borrowed: the server owns its connections */
   SioEngineSocket  *engine;
   SioPacketDecoder *decoder;
-  GHashTable       *sockets;              /* namespace name → SioSocket (borrowed) */
+  GPtrArray        *sockets;              /* one SioSocket per namespace joined (borrowed) */
   SioDeadline       connect_deadline;
-  gulong            message_id;
-  gulong            closed_id;
   gboolean          closed;
 };
 
@@ -35,8 +33,8 @@ _sio_connection_dispose (GObject *object)
   SioConnection *self = (SioConnection *) object;
 
   _sio_deadline_cancel (&self->connect_deadline);
-  g_clear_signal_handler (&self->message_id, self->engine);
-  g_clear_signal_handler (&self->closed_id, self->engine);
+  if (self->engine != NULL)
+    _sio_engine_socket_set_delegate (self->engine, NULL, NULL);
 
   G_OBJECT_CLASS (_sio_connection_parent_class)->dispose (object);
 }
@@ -48,7 +46,7 @@ _sio_connection_finalize (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_pointer (&self->decoder, sio_packet_decoder_free);
-  g_clear_pointer (&self->sockets, g_hash_table_unref);
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
 
   G_OBJECT_CLASS (_sio_connection_parent_class)->finalize (object);
 }
@@ -65,7 +63,37 @@ _sio_connection_class_init (SioConnectionClass *klass)
 static void
 _sio_connection_init (SioConnection *self)
 {
-  self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
+  /* A client joins one namespace or a few: a short array beats a hash table, in memory
+   * too, and an idle server holds thousands of these. */
+  self->sockets = g_ptr_array_sized_new (1);
+}
+
+static SioSocket *
+lookup_socket (SioConnection *self,
+               const char    *nsp)
+{
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      SioSocket *socket = g_ptr_array_index (self->sockets, i);
+
+      if (g_str_equal (sio_namespace_get_name (sio_socket_get_namespace (socket)), nsp))
+        return socket;
+    }
+  return NULL;
+}
+
+/* Ends every namespace socket with @reason; the caller ends the Engine.IO side. */
+static void
+close_sockets (SioConnection *self,
+               const char    *reason,
+               const char    *description)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_ptr_array_add (sockets, g_object_ref (g_ptr_array_index (self->sockets, i)));
+  for (guint i = 0; i < sockets->len; i++)
+    _sio_socket_on_close (g_ptr_array_index (sockets, i), reason, description);
 }
 
 SioEngineSocket *
@@ -129,24 +157,14 @@ _sio_connection_close (SioConnection *self,
                        const char    *reason)
 {
   g_autoptr(SioConnection) hold = g_object_ref (self);
-  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer value;
 
   if (self->closed)
     return;
   self->closed = TRUE;
 
   _sio_deadline_cancel (&self->connect_deadline);
-
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sockets, g_object_ref (value));
-  for (guint i = 0; i < sockets->len; i++)
-    _sio_socket_on_close (g_ptr_array_index (sockets, i), reason, NULL);
-
-  g_clear_signal_handler (&self->message_id, self->engine);
-  g_clear_signal_handler (&self->closed_id, self->engine);
+  close_sockets (self, reason, NULL);
+  _sio_engine_socket_set_delegate (self->engine, NULL, NULL);
   sio_engine_socket_close (self->engine);
   g_hash_table_remove (self->server->connections, self);
 }
@@ -155,10 +173,7 @@ void
 _sio_connection_remove_socket (SioConnection *self,
                                SioSocket     *socket)
 {
-  const char *name = sio_namespace_get_name (sio_socket_get_namespace (socket));
-
-  if (g_hash_table_lookup (self->sockets, name) == socket)
-    g_hash_table_remove (self->sockets, name);
+  g_ptr_array_remove (self->sockets, socket);
 }
 
 void
@@ -167,7 +182,7 @@ _sio_connection_connect_overdue (gpointer owner,
 {
   SioConnection *self = owner;
 
-  if (g_hash_table_size (self->sockets) == 0)
+  if (self->sockets->len == 0)
     {
       g_debug ("Connection %s joined no namespace in time", sio_engine_socket_get_id (self->engine));
       _sio_connection_close (self, "connect timeout");
@@ -253,7 +268,7 @@ on_packet (SioConnection *self,
            SioPacket     *packet)
 {
   const char *name = sio_packet_get_namespace (packet);
-  SioSocket *socket = g_hash_table_lookup (self->sockets, name);
+  SioSocket *socket = lookup_socket (self, name);
   SioPacketType type = sio_packet_get_kind (packet);
 
   if (socket == NULL && type == SIO_PACKET_CONNECT)
@@ -293,8 +308,9 @@ on_packet (SioConnection *self,
 static void
 on_engine_message (SioEngineSocket *engine,
                    SioEnginePacket *message,
-                   SioConnection   *self)
+                   gpointer         user_data)
 {
+  SioConnection *self = user_data;
   g_autoptr(SioConnection) hold = g_object_ref (self);
   g_autoptr(SioPacket) packet = NULL;
   g_autoptr(GError) error = NULL;
@@ -327,29 +343,25 @@ static void
 on_engine_closed (SioEngineSocket      *engine,
                   SioEngineCloseReason  reason,
                   const char           *description,
-                  SioConnection        *self)
+                  gpointer              user_data)
 {
+  SioConnection *self = user_data;
   g_autoptr(SioConnection) hold = g_object_ref (self);
-  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer value;
 
   if (self->closed)
     return;
   self->closed = TRUE;
+
   _sio_deadline_cancel (&self->connect_deadline);
-
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sockets, g_object_ref (value));
-  for (guint i = 0; i < sockets->len; i++)
-    _sio_socket_on_close (g_ptr_array_index (sockets, i), sio_engine_close_reason_to_string (reason),
-                          description);
-
-  g_clear_signal_handler (&self->message_id, self->engine);
-  g_clear_signal_handler (&self->closed_id, self->engine);
+  close_sockets (self, sio_engine_close_reason_to_string (reason), description);
+  _sio_engine_socket_set_delegate (self->engine, NULL, NULL);
   g_hash_table_remove (self->server->connections, self);
 }
+
+static const SioEngineSocketDelegate engine_delegate = {
+  .message = on_engine_message,
+  .closed = on_engine_closed,
+};
 
 SioConnection *
 _sio_connection_new (SioServer       *server,
@@ -361,8 +373,7 @@ _sio_connection_new (SioServer       *server,
   self->engine = g_object_ref (engine);
   self->decoder = sio_packet_decoder_new (sio_engine_socket_get_protocol (engine) == 3 ? SIO_PROTOCOL_V4
                                                                                       : SIO_PROTOCOL_V5);
-  self->message_id = g_signal_connect (engine, "message", G_CALLBACK (on_engine_message), self);
-  self->closed_id = g_signal_connect (engine, "closed", G_CALLBACK (on_engine_closed), self);
+  _sio_engine_socket_set_delegate (engine, &engine_delegate, self);
   /* socket.io 2.x clients are in the main namespace from the start, without asking. */
   if (_sio_connection_get_protocol (self) == SIO_PROTOCOL_V4)
     _sio_namespace_add (sio_server_of (server, "/"), self, NULL);
@@ -377,7 +388,6 @@ void
 _sio_connection_register_socket (SioConnection *self,
                                  SioSocket     *socket)
 {
-  g_hash_table_insert (self->sockets, (char *) sio_namespace_get_name (sio_socket_get_namespace (socket)),
-                       socket);
+  g_ptr_array_add (self->sockets, socket);
   _sio_deadline_cancel (&self->connect_deadline);
 }

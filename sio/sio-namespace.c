@@ -25,6 +25,7 @@
 
 enum {
   CONNECTION,
+  EVENT,
   N_SIGNALS
 };
 
@@ -88,6 +89,34 @@ sio_namespace_class_init (SioNamespaceClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, SIO_TYPE_SOCKET);
+
+  /**
+   * SioNamespace::event:
+   * @self: the namespace
+   * @socket: the socket the event came from
+   * @event: the event
+   *
+   * Emitted for every event of every socket of the namespace, after the socket's own
+   * [signal@Socket::event]; the detail is the event name. One handler here serves all
+   * sockets, which costs nothing per connection on a server with thousands of them.
+   */
+  signals[EVENT] =
+    g_signal_new ("event",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, SIO_TYPE_SOCKET, SIO_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+void
+_sio_namespace_emit_event (SioNamespace *self,
+                           SioSocket    *socket,
+                           GQuark        detail,
+                           SioEvent     *event)
+{
+  g_signal_emit (self, signals[EVENT], detail, socket, event);
+  if (self->parent != NULL)
+    g_signal_emit (self->parent, signals[EVENT], detail, socket, event);
 }
 
 static void
@@ -347,7 +376,7 @@ _sio_namespace_persist_session (SioNamespace *self,
   session->sid = g_strdup (socket->id);
   session->rooms = _sio_string_array_copy (socket->rooms);
   g_ptr_array_add (session->rooms, g_strdup (socket->id));
-  session->data = json_object_ref (socket->data);
+  session->data = socket->data ? json_object_ref (socket->data) : NULL;
   session->disconnected_at = g_get_monotonic_time ();
   g_hash_table_replace (self->sessions, session->pid, session);
 }

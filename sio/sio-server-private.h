@@ -157,6 +157,10 @@ gboolean         _sio_namespace_matches           (SioNamespace        *self,
 void             _sio_namespace_add               (SioNamespace        *self,
                                                    SioConnection       *conn,
                                                    JsonNode            *auth);
+void             _sio_namespace_emit_event        (SioNamespace        *self,
+                                                   SioSocket           *socket,
+                                                   GQuark               detail,
+                                                   SioEvent            *event);
 void             _sio_namespace_remove            (SioNamespace        *self,
                                                    SioSocket           *socket);
 void             _sio_namespace_room_add          (SioNamespace        *self,

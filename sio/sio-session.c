@@ -16,7 +16,7 @@ _sio_session_free (SioSession *session)
   g_free (session->pid);
   g_free (session->sid);
   g_ptr_array_unref (session->rooms);
-  json_object_unref (session->data);
+  g_clear_pointer (&session->data, json_object_unref);
   g_free (session);
 }
 

@@ -150,15 +150,9 @@ _sio_socket_new (SioNamespace  *nsp,
       _sio_random_id (pid);
       self->pid = g_strdup (pid);
     }
-  /* The reference's default auth is {}. */
+  /* Without auth, the reference's default {} is made when first asked for. */
   if (auth != NULL)
     self->auth = json_node_ref (auth);
-  else
-    {
-      g_autoptr(JsonObject) empty = json_object_new ();
-      self->auth = json_node_init_object (json_node_alloc (), empty);
-    }
-  self->data = json_object_new ();
   self->handshake_time = g_get_real_time () / 1000;
 
   return self;
@@ -172,8 +166,8 @@ _sio_socket_restore (SioSocket  *self,
   self->id = g_strdup (session->sid);
   g_free (self->pid);
   self->pid = g_strdup (session->pid);
-  json_object_unref (self->data);
-  self->data = json_object_ref (session->data);
+  g_clear_pointer (&self->data, json_object_unref);
+  self->data = session->data ? json_object_ref (session->data) : NULL;
 
   for (guint i = 0; i < session->rooms->len; i++)
     {
@@ -275,6 +269,8 @@ _sio_socket_on_packet (SioSocket *self,
         GQuark detail = name ? g_quark_try_string (name) : 0;
 
         g_signal_emit (self, signals[EVENT], detail, event);
+        if (self->connected)
+          _sio_namespace_emit_event (self->nsp, self, detail, event);
       }
       break;
 
@@ -404,6 +400,12 @@ sio_socket_get_auth (SioSocket *self)
 {
   g_return_val_if_fail (SIO_IS_SOCKET (self), NULL);
 
+  if (self->auth == NULL)
+    {
+      g_autoptr(JsonObject) empty = json_object_new ();
+
+      self->auth = json_node_init_object (json_node_alloc (), empty);
+    }
   return self->auth;
 }
 
@@ -538,13 +540,7 @@ sio_socket_dup_handshake (SioSocket *self)
 
   json_builder_set_member_name (builder, "url");
   if (engine != NULL)
-    {
-      GUri *uri = sio_engine_socket_get_uri (engine);
-      const char *q = g_uri_get_query (uri);
-      g_autofree char *url = g_strconcat (g_uri_get_path (uri), q ? "?" : "", q ? q : "", NULL);
-
-      json_builder_add_string_value (builder, url);
-    }
+    json_builder_add_string_value (builder, sio_engine_socket_get_url (engine));
   else
     json_builder_add_null_value (builder);
 
@@ -565,7 +561,7 @@ sio_socket_dup_handshake (SioSocket *self)
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "auth");
-  json_builder_add_value (builder, json_node_copy (self->auth));
+  json_builder_add_value (builder, json_node_copy (sio_socket_get_auth (self)));
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -584,6 +580,9 @@ sio_socket_get_data (SioSocket *self)
 {
   g_return_val_if_fail (SIO_IS_SOCKET (self), NULL);
 
+  /* Made on first use: most sockets of a busy server never store anything. */
+  if (self->data == NULL)
+    self->data = json_object_new ();
   return self->data;
 }
 

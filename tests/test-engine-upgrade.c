@@ -317,6 +317,16 @@ test_session_closed_during (EngineFixture *f,
   /* The session ends while the WebSocket waits for "5": the WebSocket goes with it. */
   probe (ws);
   sio_engine_socket_close (peer->socket);
+
+  /* Polling is still the transport: the close packet goes out on the next poll (the
+   * reference holds an orderly close until then). */
+  {
+    g_autoptr(TestHttp) get = test_polling_get (f, sid);
+
+    g_assert_cmpuint (get->status, ==, 200);
+    g_assert_true (g_str_equal (get->text, "1") || g_str_equal (get->text, "6\x1e" "1"));
+  }
+
   WAIT_FOR (peer->n_closed == 1);
   g_assert_cmpint (peer->reason, ==, SIO_ENGINE_CLOSE_FORCED);
   test_ws_wait_closed (ws);

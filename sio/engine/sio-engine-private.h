@@ -26,6 +26,19 @@ typedef enum
   SIO_ENGINE_ERROR_UNSUPPORTED_PROTOCOL_VERSION = 5,
 } SioEngineErrorCode;
 
+/* The owner of a socket inside sio/ (the Socket.IO connection) is told directly, which costs
+ * nothing per socket, unlike two signal handlers on each of thousands of idle sockets. */
+typedef struct
+{
+  void (*message) (SioEngineSocket      *socket,
+                   SioEnginePacket      *packet,
+                   gpointer              user_data);
+  void (*closed)  (SioEngineSocket      *socket,
+                   SioEngineCloseReason  reason,
+                   const char           *description,
+                   gpointer              user_data);
+} SioEngineSocketDelegate;
+
 /* What a socket needs from its server, resolved once at creation. */
 typedef struct
 {
@@ -55,6 +68,9 @@ char            *_sio_engine_socket_open_payload     (SioEngineSocket         *s
                                                       guint                    ping_interval,
                                                       guint                    ping_timeout,
                                                       gboolean                 upgrades);
+void             _sio_engine_socket_set_delegate     (SioEngineSocket         *self,
+                                                      const SioEngineSocketDelegate *delegate,
+                                                      gpointer                 user_data);
 void             _sio_engine_socket_start            (SioEngineSocket         *self);
 void             _sio_engine_socket_attach_websocket (SioEngineSocket         *self,
                                                       GIOStream               *stream,

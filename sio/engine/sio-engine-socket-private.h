@@ -30,11 +30,17 @@ struct _SioEngineSocket
   SioEngineTransports     transport;
   SocketState             state;
 
-  GSocketAddress         *remote_address;
+  /* The handshake request, kept compact: an idle server holds thousands of these, and most
+   * are never asked for. One block "url\0ip\0port\0name\0value\0...\0"; the GObject views
+   * below are built on first request. */
+  char                   *handshake;
   SoupMessageHeaders     *headers;
   GHashTable             *query;
-  GUri                   *uri;
+  GSocketAddress         *remote_address;
   gboolean                supports_binary;
+
+  const SioEngineSocketDelegate *delegate;
+  gpointer                delegate_data;
 
   /* Heartbeat: sits in the ping-interval queue, or in the ping-timeout queue after a ping. */
   SioDeadline             heartbeat;

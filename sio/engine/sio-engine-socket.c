@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sio-engine-socket-private.h"
@@ -91,7 +92,7 @@ sio_engine_socket_finalize (GObject *object)
   g_clear_object (&self->remote_address);
   g_clear_pointer (&self->headers, soup_message_headers_unref);
   g_clear_pointer (&self->query, g_hash_table_unref);
-  g_clear_pointer (&self->uri, g_uri_unref);
+  g_clear_pointer (&self->handshake, g_free);
   g_clear_pointer (&self->context.hub, _sio_io_hub_unref);
 
   G_OBJECT_CLASS (sio_engine_socket_parent_class)->finalize (object);
@@ -155,6 +156,57 @@ sio_engine_socket_init (SioEngineSocket *self)
   self->state = SOCKET_OPEN;
 }
 
+static char *
+pack_handshake (SoupServerMessage *msg)
+{
+  GString *block = g_string_new (NULL);
+  GUri *uri = soup_server_message_get_uri (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  g_string_append (block, g_uri_get_path (uri));
+  if (g_uri_get_query (uri) != NULL)
+    g_string_append_printf (block, "?%s", g_uri_get_query (uri));
+  g_string_append_c (block, '\0');
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
+      g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+      g_string_append_printf (block, "%s%c%u", ip, '\0', g_inet_socket_address_get_port (inet));
+    }
+  else
+    g_string_append_c (block, '\0');
+  g_string_append_c (block, '\0');
+
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      g_string_append (block, name);
+      g_string_append_c (block, '\0');
+      g_string_append (block, value);
+      g_string_append_c (block, '\0');
+    }
+  g_string_append_c (block, '\0');
+
+  return g_string_free (block, FALSE);
+}
+
+/* The fields of the handshake block, in order. */
+static const char *
+handshake_field (SioEngineSocket *self,
+                 guint            index)
+{
+  const char *p = self->handshake;
+
+  while (index-- > 0)
+    p += strlen (p) + 1;
+  return p;
+}
+
 SioEngineSocket *
 _sio_engine_socket_new (SioEngineServer              *server,
                         const SioEngineSocketContext *context,
@@ -163,7 +215,6 @@ _sio_engine_socket_new (SioEngineServer              *server,
                         GHashTable                   *query)
 {
   SioEngineSocket *self = g_object_new (SIO_TYPE_ENGINE_SOCKET, NULL);
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
   self->server = server;
   self->context = *context;
@@ -171,12 +222,7 @@ _sio_engine_socket_new (SioEngineServer              *server,
   self->protocol = protocol;
   self->transport = SIO_ENGINE_TRANSPORT_POLLING;
   _sio_random_id (self->id);
-  /* References, not copies: the request's headers and query outlive the request this way
-   * for the cost of a refcount. */
-  self->headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
-  self->query = query ? g_hash_table_ref (query) : NULL;
-  self->remote_address = remote ? g_object_ref (remote) : NULL;
-  self->uri = g_uri_ref (soup_server_message_get_uri (msg));
+  self->handshake = pack_handshake (msg);
   /* v3: binary polling payloads unless the client asked for base64. */
   self->supports_binary = !(query && g_hash_table_contains (query, "b64"));
 
@@ -278,7 +324,10 @@ _sio_engine_socket_handle_packet (SioEngineSocket *self,
   switch (sio_engine_packet_get_kind (packet))
     {
     case SIO_ENGINE_PACKET_MESSAGE:
-      g_signal_emit (self, signals[MESSAGE], 0, packet);
+      if (self->delegate != NULL)
+        self->delegate->message (self, packet, self->delegate_data);
+      if (self->state != SOCKET_CLOSED)
+        g_signal_emit (self, signals[MESSAGE], 0, packet);
       break;
 
     case SIO_ENGINE_PACKET_PONG:
@@ -352,6 +401,8 @@ _sio_engine_socket_finish_close (SioEngineSocket      *self,
   if (self->probe != NULL)
     _sio_ws_conn_close (g_steal_pointer (&self->probe), SIO_WS_CLOSE_NORMAL);
 
+  if (self->delegate != NULL)
+    self->delegate->closed (self, reason, detail, self->delegate_data);
   g_signal_emit (self, signals[CLOSED], 0, reason, detail);
   _sio_engine_server_socket_closed (self->server, self);
 }
@@ -595,9 +646,42 @@ sio_engine_socket_is_open (SioEngineSocket *self)
 GSocketAddress *
 sio_engine_socket_get_remote_address (SioEngineSocket *self)
 {
+  const char *ip;
+
   g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
 
+  ip = handshake_field (self, 1);
+  if (self->remote_address == NULL && *ip != '\0')
+    self->remote_address = g_inet_socket_address_new_from_string (ip, atoi (handshake_field (self, 2)));
   return self->remote_address;
+}
+
+/**
+ * sio_engine_socket_get_header:
+ * @self: a socket
+ * @name: a header name, any case
+ *
+ * Returns: (nullable): the first value of header @name in the handshake request
+ */
+const char *
+sio_engine_socket_get_header (SioEngineSocket *self,
+                              const char      *name)
+{
+  const char *p;
+
+  g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (p = handshake_field (self, 3); *p != '\0'; )
+    {
+      const char *value = p + strlen (p) + 1;
+
+      if (g_ascii_strcasecmp (p, name) == 0)
+        return value;
+      p = value + strlen (value) + 1;
+    }
+
+  return NULL;
 }
 
 /**
@@ -611,6 +695,18 @@ sio_engine_socket_get_headers (SioEngineSocket *self)
 {
   g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
 
+  if (self->headers == NULL)
+    {
+      self->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      for (const char *p = handshake_field (self, 3); *p != '\0'; )
+        {
+          const char *value = p + strlen (p) + 1;
+
+          soup_message_headers_append (self->headers, p, value);
+          p = value + strlen (value) + 1;
+        }
+    }
+
   return self->headers;
 }
 
@@ -618,28 +714,48 @@ sio_engine_socket_get_headers (SioEngineSocket *self)
  * sio_engine_socket_get_query:
  * @self: a socket
  *
- * Returns: (transfer none) (nullable) (element-type utf8 utf8): the handshake's query
+ * Returns: (transfer none) (element-type utf8 utf8): the handshake's query parameters
  */
 GHashTable *
 sio_engine_socket_get_query (SioEngineSocket *self)
 {
+  const char *query;
+
   g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
+
+  if (self->query == NULL)
+    {
+      query = strchr (handshake_field (self, 0), '?');
+      if (query != NULL)
+        self->query = g_uri_parse_params (query + 1, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      if (self->query == NULL)
+        self->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
 
   return self->query;
 }
 
 /**
- * sio_engine_socket_get_uri:
+ * sio_engine_socket_get_url:
  * @self: a socket
  *
- * Returns: (transfer none): the URI of the handshake request
+ * Returns: the path and query of the handshake request
  */
-GUri *
-sio_engine_socket_get_uri (SioEngineSocket *self)
+const char *
+sio_engine_socket_get_url (SioEngineSocket *self)
 {
   g_return_val_if_fail (SIO_IS_ENGINE_SOCKET (self), NULL);
 
-  return self->uri;
+  return handshake_field (self, 0);
+}
+
+void
+_sio_engine_socket_set_delegate (SioEngineSocket               *self,
+                                 const SioEngineSocketDelegate *delegate,
+                                 gpointer                       user_data)
+{
+  self->delegate = delegate;
+  self->delegate_data = user_data;
 }
 
 /**

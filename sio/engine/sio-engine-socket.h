@@ -27,7 +27,9 @@ gboolean             sio_engine_socket_is_open            (SioEngineSocket  *sel
 GSocketAddress      *sio_engine_socket_get_remote_address (SioEngineSocket  *self);
 SoupMessageHeaders  *sio_engine_socket_get_headers        (SioEngineSocket  *self);
 GHashTable          *sio_engine_socket_get_query          (SioEngineSocket  *self);
-GUri                *sio_engine_socket_get_uri            (SioEngineSocket  *self);
+const char          *sio_engine_socket_get_header         (SioEngineSocket  *self,
+                                                           const char       *name);
+const char          *sio_engine_socket_get_url            (SioEngineSocket  *self);
 void                 sio_engine_socket_send               (SioEngineSocket  *self,
                                                            SioEnginePacket  *packet);
 void                 sio_engine_socket_send_text          (SioEngineSocket  *self,
