@@ -1226,6 +1226,23 @@ test_event_malformed (SioFixture    *f,
 }
 
 static void
+test_event_numeric_name (SioFixture    *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SioTestClient) c = sio_test_client_new (f);
+  g_autofree char *sid = sio_test_client_connect (c, "/", NULL, NULL);
+  SioPeer *peer = sio_fixture_find_peer (f, sid);
+  SioEvent *event;
+
+  /* The reference parser accepts a number as the event name. */
+  sio_test_client_send (c, "42[1,\"x\"]");
+  event = sio_peer_wait_event (peer, 1);
+  g_assert_cmpuint (sio_event_get_n_args (event), ==, 1);
+  g_assert_cmpstr (sio_event_get_string (event, 0), ==, "x");
+  g_assert_false (c->closed);
+}
+
+static void
 test_event_max_attachments (SioFixture    *f,
                             gconstpointer  data)
 {
@@ -1356,6 +1373,31 @@ test_reference_invalid_state_reason (SioFixture    *f,
   g_assert_cmpstr (peer->reason, ==, "forced server close");
 }
 
+/* A numeric event name is valid for socket.io-parser, and Node's EventEmitter files the
+ * listener under its string form: socket.on("1", ...) receives 42[1,"x"]. */
+static void
+test_reference_numeric_name (SioFixture    *f,
+                             gconstpointer  data)
+{
+  EventLog detailed = { NULL };
+  g_autoptr(SioTestClient) c = NULL;
+  g_autofree char *sid = NULL;
+  SioPeer *peer;
+
+  SIO_TEST_KNOWN_BUG ("a numeric event name reads as NULL and reaches no detailed handler");
+  detailed.names = g_ptr_array_new_with_free_func (g_free);
+  c = sio_test_client_new (f);
+  sid = sio_test_client_connect (c, "/", NULL, NULL);
+  peer = sio_fixture_find_peer (f, sid);
+  g_signal_connect (peer->socket, "event::1", G_CALLBACK (on_logged_event), &detailed);
+
+  sio_test_client_send (c, "42[1,\"x\"]");
+  sio_peer_wait_event (peer, 1);
+  g_assert_cmpstr (sio_event_get_name (g_ptr_array_index (peer->events, 0)), ==, "1");
+  g_assert_cmpuint (detailed.names->len, ==, 1);
+  g_ptr_array_unref (detailed.names);
+}
+
 /* After "disconnect", socket.rooms is empty in the reference (adapter.delAll() ran). */
 static void
 test_reference_rooms_after_disconnect (SioFixture    *f,
@@ -1433,6 +1475,15 @@ main (int   argc,
               sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
   g_test_add ("/sio/server/event/malformed/bad-attachment-count", SioFixture, "45x-[\"x\"]",
               sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
+  g_test_add ("/sio/server/event/malformed/reserved-name", SioFixture, "42[\"disconnecting\"]",
+              sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
+  g_test_add ("/sio/server/event/malformed/disconnect-payload", SioFixture, "41{}",
+              sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
+  g_test_add ("/sio/server/event/malformed/connect-array", SioFixture, "40/chat,[]",
+              sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
+  g_test_add ("/sio/server/event/malformed/ack-object", SioFixture, "431{}",
+              sio_fixture_setup, test_event_malformed, sio_fixture_teardown);
+  ADD ("event/numeric-name", test_event_numeric_name);
   ADD ("event/max-attachments", test_event_max_attachments);
   ADD ("event/unexpected-binary", test_event_unexpected_binary);
 
@@ -1441,6 +1492,7 @@ main (int   argc,
   ADD ("known-bug/malformed-reason", test_reference_malformed_reason);
   ADD ("known-bug/invalid-state-reason", test_reference_invalid_state_reason);
   ADD ("known-bug/rooms-after-disconnect", test_reference_rooms_after_disconnect);
+  ADD ("known-bug/numeric-event-name", test_reference_numeric_name);
 
   return g_test_run ();
 }

@@ -54,6 +54,10 @@ typedef struct
 void             _sio_engine_respond_error           (SoupServerMessage       *msg,
                                                       SioEngineErrorCode       code,
                                                       const char              *context);
+void             _sio_engine_respond_error_message   (SoupServerMessage       *msg,
+                                                      SioEngineErrorCode       code,
+                                                      const char              *message,
+                                                      const char              *context);
 void             _sio_engine_server_prepare_response (SioEngineServer         *self,
                                                       SoupServerMessage       *msg);
 void             _sio_engine_server_socket_closed    (SioEngineServer         *self,

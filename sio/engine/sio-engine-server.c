@@ -25,6 +25,7 @@
 
 #include "sio-engine-socket-private.h"
 #include "sio-enums.h"
+#include "sio-json.h"
 
 #define DEFAULT_PING_INTERVAL 25000
 #define DEFAULT_PING_TIMEOUT 20000
@@ -94,16 +95,28 @@ _sio_engine_respond_error (SoupServerMessage  *msg,
                            SioEngineErrorCode  code,
                            const char         *context)
 {
-  g_autofree char *body = NULL;
+  _sio_engine_respond_error_message (msg, code, NULL, context);
+}
+
+/* @message replaces the standard one, as the reference does with allowRequest's reason. */
+void
+_sio_engine_respond_error_message (SoupServerMessage  *msg,
+                                   SioEngineErrorCode  code,
+                                   const char         *message,
+                                   const char         *context)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
 
   if (context != NULL)
     g_debug ("Refusing %s %s: %s (%s)", soup_server_message_get_method (msg),
              g_uri_get_path (soup_server_message_get_uri (msg)), error_messages[code], context);
 
-  body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, error_messages[code]);
+  g_string_append_printf (body, "{\"code\":%d,\"message\":", code);
+  sio_json_append_string (body, message ? message : error_messages[code], -1);
+  g_string_append_c (body, '}');
   soup_server_message_set_status (msg, code == SIO_ENGINE_ERROR_FORBIDDEN ? SOUP_STATUS_FORBIDDEN
                                                                           : SOUP_STATUS_BAD_REQUEST, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
 }
 
 static gboolean
@@ -328,7 +341,7 @@ handle_handshake (SioEngineServer     *self,
   if (self->allow_request != NULL &&
       !self->allow_request (self, msg, &refusal, self->allow_request_data))
     {
-      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_FORBIDDEN, refusal ? refusal : "refused");
+      _sio_engine_respond_error_message (msg, SIO_ENGINE_ERROR_FORBIDDEN, refusal, "refused by allow-request");
       return;
     }
 
@@ -452,6 +465,28 @@ handle_preflight (SioEngineServer   *self,
     soup_message_headers_replace (response, "Access-Control-Allow-Headers", requested);
 }
 
+/* Whether parameter @name's raw (still percent-encoded) value contains %00. */
+static gboolean
+raw_param_has_nul (const char *raw_query,
+                   const char *name)
+{
+  gsize name_len = strlen (name);
+  const char *p = raw_query;
+
+  while (p != NULL && *p != '\0')
+    {
+      const char *end = strchr (p, '&');
+      gsize len = end ? (gsize) (end - p) : strlen (p);
+
+      if (len > name_len && strncmp (p, name, name_len) == 0 && p[name_len] == '=' &&
+          g_strstr_len (p + name_len + 1, len - name_len - 1, "%00") != NULL)
+        return TRUE;
+      p = end ? end + 1 : NULL;
+    }
+
+  return FALSE;
+}
+
 static void
 server_callback (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -462,6 +497,7 @@ server_callback (SoupServer        *soup,
   SioEngineServer *self = user_data;
   SioEngineTransports transport;
   SioEngineSocket *socket;
+  const char *raw_query;
   const char *eio;
   const char *sid;
   gboolean upgrade;
@@ -480,10 +516,24 @@ server_callback (SoupServer        *soup,
       return;
     }
 
+  raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
   transport = parse_transport (query ? g_hash_table_lookup (query, "transport") : NULL);
   eio = query ? g_hash_table_lookup (query, "EIO") : NULL;
   sid = query ? g_hash_table_lookup (query, "sid") : NULL;
   upgrade = is_websocket_upgrade (msg);
+
+  /* Decoded parameters are C strings, cut at an encoded NUL: "polling%00" must not pass for
+   * "polling", nor "sid=%00" for no sid at all. */
+  if (raw_param_has_nul (raw_query, "transport"))
+    transport = 0;
+  if (raw_param_has_nul (raw_query, "EIO"))
+    eio = NULL;
+  if (raw_param_has_nul (raw_query, "sid"))
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNKNOWN_SID, "NUL in sid");
+      _sio_engine_server_prepare_response (self, msg);
+      return;
+    }
 
   if (transport == 0 || !(self->transports & transport))
     {
@@ -492,7 +542,8 @@ server_callback (SoupServer        *soup,
       return;
     }
 
-  if (sid != NULL)
+  /* The reference tests `if (sid)`: an empty sid is no sid. */
+  if (sid != NULL && *sid != '\0')
     {
       socket = g_hash_table_lookup (self->sockets, sid);
       if (socket == NULL)

@@ -368,6 +368,13 @@ deliver (SioWsConn    *conn,
   conn->callbacks->message (conn, opcode == SIO_WS_OP_BINARY, data, len, conn->user_data);
 }
 
+static gboolean
+close_code_is_valid (guint16 code)
+{
+  return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006) ||
+         (code >= 3000 && code <= 4999);
+}
+
 static void
 handle_close_frame (SioWsConn    *conn,
                     const guint8 *payload,
@@ -383,15 +390,21 @@ handle_close_frame (SioWsConn    *conn,
       return;
     }
 
-  /* Section 5.5.1: a close body is empty or starts with a two-byte code. */
-  if (len == 1)
-    code = SIO_WS_CLOSE_PROTOCOL_ERROR;
-  else if (len >= 2)
+  /* Section 5.5.1: a close body is empty or a two-byte code and a UTF-8 reason; section
+   * 7.4: some codes must never be sent. Anything else fails the connection, as the
+   * reference's ws library does. */
+  if (len >= 2)
     code = ((guint16) payload[0] << 8) | payload[1];
 
   if (conn->state == STATE_OPEN)
-    conn_report (conn, SIO_ENGINE_CLOSE_TRANSPORT_CLOSE, "peer sent a close frame",
-                 code == SIO_WS_CLOSE_PROTOCOL_ERROR ? code : SIO_WS_CLOSE_NORMAL);
+    {
+      if (len == 1 || (len >= 2 && !close_code_is_valid (code)))
+        conn_report (conn, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "invalid close frame", SIO_WS_CLOSE_PROTOCOL_ERROR);
+      else if (len > 2 && !g_utf8_validate_len ((const char *) payload + 2, len - 2, NULL))
+        conn_report (conn, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "invalid close reason", SIO_WS_CLOSE_INVALID_DATA);
+      else
+        conn_report (conn, SIO_ENGINE_CLOSE_TRANSPORT_CLOSE, "peer sent a close frame", SIO_WS_CLOSE_NORMAL);
+    }
   else if (conn->close_queued && conn->qlen == 0)
     conn_destroy (conn);
 }
