@@ -881,6 +881,7 @@ sio_engine_server_detach (SioEngineServer *self)
 
   soup_server_remove_handler (self->soup, self->path);
   g_clear_object (&self->soup);
+  g_clear_pointer (&self->path, g_free);
 }
 
 /**

@@ -4,8 +4,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // socket.io-client 2.x (Engine.IO v3, Socket.IO protocol v4), which a socket.io 4 server
-// accepts with allowEIO3. Not registered in meson yet: Tincan refuses EIO=3 handshakes
-// (400, code 5 "Unsupported protocol version"), so every test here fails against it today.
+// accepts with allowEIO3 (conformance-server --mode interop turns on its equivalent,
+// sio_engine_server_set_allow_eio3). Not registered in meson yet.
 // Run it by hand:
 //
 //   CONFORMANCE_SERVER=build/tests/conformance-server node --test tests/interop/interop-v2.mjs
@@ -35,7 +35,7 @@ function connectedV2 (socket) {
   const promise = new Promise((resolve, reject) => {
     onConnect = () => resolve(socket);
     onError = (err) => reject(new Error(`socket.io-client 2.x connect_error on ${socket.nsp}: ` +
-                                        `${err?.message ?? err} (${err?.description ?? 'no description'})`,
+                                        `${err?.message ?? err} (${describeError(err?.description)})`,
                                         { cause: err }));
     onNspError = (err) => reject(new Error(`socket.io-client 2.x error on ${socket.nsp}: ${JSON.stringify(err)}`));
     socket.once('connect', onConnect);
@@ -50,6 +50,12 @@ function connectedV2 (socket) {
   return guarded(promise, `socket.io-client 2.x "connect" on ${socket.nsp}`);
 }
 
+function describeError (description) {
+  if (description === undefined)
+    return 'no description';
+  return description?.message ?? description?.error?.message ?? String(description);
+}
+
 const connectV2 = (server, nsp, opts) => connectedV2(socketV2(server, nsp, opts));
 
 // The next namespace 'error' (a refusal); fails on connect_error or on 'connect'.
@@ -58,7 +64,7 @@ function nspErrorV2 (socket) {
   const promise = new Promise((resolve, reject) => {
     onConnect = () => reject(new Error(`${socket.nsp} connected, expected an 'error'`));
     onError = (err) => reject(new Error(`socket.io-client 2.x connect_error on ${socket.nsp}: ` +
-                                        `${err?.message ?? err} (${err?.description ?? 'no description'})`,
+                                        `${err?.message ?? err} (${describeError(err?.description)})`,
                                         { cause: err }));
     onNspError = (err) => resolve(err);
     socket.once('connect', onConnect);

@@ -167,6 +167,8 @@ export function guarded (promise, what, onTimeout) {
       onTimeout?.();
       reject(new Error(`timed out waiting for ${what} (hang guard, ${HANG_GUARD_MS} ms)`));
     }, HANG_GUARD_MS);
+    // A guard must not keep the process alive once the test has ended some other way.
+    timer.unref();
   });
 
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
