@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "tincan-application.h"
+#include "tincan-cli.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -23,6 +24,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Tincan"));
+
+  /* Hosting without a window needs no display and no GTK. */
+  if (tincan_cli_wants_headless (argc, argv))
+    return tincan_cli_run (argc, argv);
 
   app = tincan_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
 

@@ -146,3 +146,32 @@ tincan_configure ()
   meson setup "$builddir" "$TINCAN_SOURCE_ROOT" "$@" || return
   printf '%s' "$*" > "$stamp"
 }
+
+# tincan_npm_ci DIR: installs DIR's npm packages from its committed lock file, once: again only
+# when the lock file changed since (the stamp records which one was installed).
+tincan_npm_ci ()
+{
+  local dir=$1 stamp=$1/node_modules/.tincan-lock-stamp
+
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
+    return 0
+  fi
+  echo "tincan: npm ci in $dir" >&2
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+# Every test folder with its own npm packages (interop and browser tests).
+tincan_install_test_node_modules ()
+{
+  local lock
+
+  for lock in "$TINCAN_SOURCE_ROOT"/tests/*/package-lock.json; do
+    [ -f "$lock" ] || continue
+    case $lock in
+      */tests/bench/*) continue ;;   # benchmarks are not part of the test command
+    esac
+    tincan_npm_ci "$(dirname "$lock")"
+  done
+}

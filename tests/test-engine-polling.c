@@ -1002,6 +1002,34 @@ test_cors_origins (EngineFixture *f,
 }
 
 static void
+assert_no_store (TestHttp *req)
+{
+  const char *cache_control = test_http_get_header (req, "Cache-Control");
+
+  g_assert_nonnull (cache_control);
+  g_assert_nonnull (strstr (cache_control, "no-store"));
+}
+
+static void
+test_no_store (EngineFixture *f,
+               gconstpointer  data)
+{
+  g_autofree char *url = engine_fixture_url (f, FALSE, "EIO=4&transport=polling");
+  g_autoptr(TestHttp) handshake = test_http_run (f->session, "GET", url, NULL, NULL, 0);
+  g_autoptr(JsonObject) open = test_parse_open_packet (handshake->text, handshake->len);
+  const char *sid = json_object_get_string_member (open, "sid");
+  g_autoptr(TestHttp) post = test_polling_post (f, sid, "4x", -1);
+  g_autoptr(TestHttp) get = test_polling_get (f, sid);
+
+  /* Polling answers must never be cached (reference: polling.ts headers(),
+   * "cache-control: no-store" on every data and poll answer). */
+  g_assert_cmpuint (get->status, ==, 200);
+  assert_no_store (handshake);
+  assert_no_store (post);
+  assert_no_store (get);
+}
+
+static void
 test_detach (EngineFixture *f,
              gconstpointer  data)
 {
@@ -1070,6 +1098,7 @@ main (int   argc,
   ADD ("send-from-connection", test_send_from_connection, NULL);
   ADD ("cors-none", test_cors_none, NULL);
   ADD ("cors-origins", test_cors_origins, &cors_config);
+  ADD ("no-store", test_no_store, NULL);
   ADD ("detach", test_detach, NULL);
 
   return g_test_run ();

@@ -219,7 +219,7 @@ for (const [transportName, transportOpts] of Object.entries(TRANSPORTS)) {
     });
 
     for (const text of TEXTS) {
-      const label = text.length > 60 ? `${text.slice(0, 20)}… (${text.length} chars)` : JSON.stringify(text);
+      const label = text.length > 80 ? `${text.slice(0, 20)}… (${text.length} chars)` : JSON.stringify(text);
 
       test(`string round trip: ${label}`, async () => {
         const socket = await connectHere();

@@ -66,6 +66,14 @@ export function loadClientV2 () {
 
 // ---- server -------------------------------------------------------------------------------
 
+// Rejects when a server started here dies before stop(): every guarded wait then fails at once
+// with that, instead of timing out on a symptom.
+let serverDied;
+const serverGone = new Promise((resolve, reject) => {
+  serverDied = reject;
+});
+serverGone.catch(() => {});
+
 export const serverKind = process.env.INTEROP_SERVER === 'reference' ? 'reference' : 'tincan';
 
 function serverCommand () {
@@ -121,10 +129,11 @@ export function startServer () {
       reject(new Error(`cannot start ${name}: ${err.message}`));
     });
     exited.then(({ code, signal }) => {
-      if (!stopping) {
-        clearTimeout(guard);
-        reject(new Error(`${name} exited before listening (code ${code}, signal ${signal}): ${stderrTail}`));
-      }
+      if (stopping)
+        return;
+      clearTimeout(guard);
+      reject(new Error(`${name} exited before listening (code ${code}, signal ${signal}): ${stderrTail}`));
+      serverDied(new Error(`${name} died (code ${code}, signal ${signal}): ${stderrTail}`));
     });
 
     child.stdout.setEncoding('utf8');
@@ -171,7 +180,7 @@ export function guarded (promise, what, onTimeout) {
     timer.unref();
   });
 
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout, serverGone]).finally(() => clearTimeout(timer));
 }
 
 // The next `event` on emitter, as the array of its arguments. Call it before doing what

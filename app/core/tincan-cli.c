@@ -1,0 +1,211 @@
+/* tincan-cli.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Tincan authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#ifdef G_OS_UNIX
+# include <glib-unix.h>
+# include <signal.h>
+#endif
+
+#include "tincan-cli.h"
+#include "tincan-history.h"
+#include "tincan-host.h"
+
+#define DEFAULT_PORT 3000
+#define EXIT_USAGE 2
+
+#include <errno.h>
+
+typedef struct
+{
+  gboolean  headless;
+  int       port;
+  char     *bind;
+  char     *data_dir;
+  char     *room;
+  char     *passcode;
+  char     *nick;
+  int       history;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->bind);
+  g_free (options->data_dir);
+  g_free (options->room);
+  g_free (options->passcode);
+  g_free (options->nick);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/**
+ * tincan_cli_wants_headless:
+ * @argc: argument count
+ * @argv: the arguments
+ *
+ * Returns: %TRUE when the command line asks for no window
+ */
+gboolean
+tincan_cli_wants_headless (int    argc,
+                           char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--headless"))
+      return TRUE;
+  return FALSE;
+}
+
+static int G_GNUC_PRINTF (1, 2)
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "tincan: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_log (TincanHost *host,
+        const char *line,
+        gpointer    user_data)
+{
+  fprintf (stderr, "%s\n", line);
+}
+
+static void
+on_message (TincanRoom    *room,
+            TincanMessage *message,
+            gpointer       user_data)
+{
+  if (tincan_message_get_kind (message) == TINCAN_MESSAGE_PRIVATE)
+    printf ("%s → %s: %s\n", tincan_message_get_from_nick (message), tincan_message_get_to_nick (message),
+            tincan_message_get_text (message));
+  else
+    printf ("%s: %s\n", tincan_message_get_from_nick (message), tincan_message_get_text (message));
+  fflush (stdout);
+}
+
+static int
+run_host (Options *options)
+{
+  g_autoptr(TincanHistory) history = NULL;
+  g_autoptr(TincanRoom) room = NULL;
+  g_autoptr(TincanHost) host = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  if (g_mkdir_with_parents (options->data_dir, 0700) != 0)
+    return fail ("cannot use data directory %s: %s", options->data_dir, g_strerror (errno));
+
+  db = g_build_filename (options->data_dir, "history.sqlite3", NULL);
+  history = tincan_history_open (db, &error);
+  if (history == NULL)
+    return fail ("cannot open the history in %s: %s", options->data_dir, error->message);
+
+  room = tincan_room_new (options->room, options->nick, history);
+  tincan_room_set_history_length (room, options->history);
+  host = tincan_host_new (room);
+  tincan_host_set_passcode (host, options->passcode);
+  g_signal_connect (host, "log", G_CALLBACK (on_log), NULL);
+  g_signal_connect (room, "message", G_CALLBACK (on_message), NULL);
+
+  if (!tincan_host_listen (host, options->bind, options->port, TRUE, &error))
+    return fail ("cannot listen on %s port %d: %s", options->bind, options->port, error->message);
+
+  printf ("Tincan listening on http://%s:%u/\n", options->bind, tincan_host_get_port (host));
+  urls = tincan_host_dup_urls (host);
+  for (guint i = 0; urls[i] != NULL; i++)
+    printf ("  join at %s\n", urls[i]);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, quit_loop, loop);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+#endif
+  g_main_loop_run (loop);
+
+  /* Clean shutdown: everyone told, every accepted message on disk. */
+  tincan_host_shutdown (host);
+  tincan_history_close (history);
+  return 0;
+}
+
+/**
+ * tincan_cli_run:
+ * @argc: argument count
+ * @argv: the arguments
+ *
+ * Returns: the exit status: 0, or 2 for bad arguments or an unusable setup
+ */
+int
+tincan_cli_run (int    argc,
+                char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &options.headless, N_("Host without a window"), NULL },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &options.port, N_("Port to listen on (default 3000; the next free one if taken)"), "N" },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &options.bind, N_("Address to listen on (default 0.0.0.0, the LAN)"), "ADDR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.data_dir, N_("Where the history is kept"), "DIR" },
+    { "room", 0, 0, G_OPTION_ARG_STRING, &options.room, N_("Name of the room"), "NAME" },
+    { "passcode", 0, 0, G_OPTION_ARG_STRING, &options.passcode, N_("Passcode joiners must give"), "P" },
+    { "nick", 0, 0, G_OPTION_ARG_STRING, &options.nick, N_("Your nickname as host"), "NAME" },
+    { "history", 0, 0, G_OPTION_ARG_INT, &options.history, N_("Messages a joiner gets (default 100, 0 for none)"), "N" },
+    { NULL }
+  };
+
+  options.port = DEFAULT_PORT;
+  options.history = 100;
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Host a chat on the local network."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("%s", error->message);
+  if (argc > 1)
+    return fail ("unexpected argument “%s”", argv[1]);
+  if (options.port < 0 || options.port > 65535)
+    return fail ("--port must be between 0 and 65535");
+  if (options.history < 0)
+    return fail ("--history must be 0 or more");
+
+  if (options.bind == NULL)
+    options.bind = g_strdup ("0.0.0.0");
+  if (options.data_dir == NULL)
+    options.data_dir = g_build_filename (g_get_user_data_dir (), "tincan", NULL);
+  if (options.room == NULL)
+    options.room = g_strdup ("Tincan");
+  if (options.nick == NULL)
+    options.nick = g_strdup (g_get_real_name () && !g_str_equal (g_get_real_name (), "Unknown") ? g_get_real_name ()
+                                                                                                   : g_get_user_name ());
+
+  return run_host (&options);
+}
