@@ -295,9 +295,28 @@ always_fail (SioSocket  *socket,
   return FALSE;
 }
 
+static gboolean
+allow_later (gpointer request)
+{
+  sio_engine_request_allow (request);
+  return G_SOURCE_REMOVE;
+}
+
+/* The reference delays every handshake by 10 ms "to test the connection timeout on the client
+ * side"; the client's connect-timeout tests rely on it. */
+static void
+allow_after_delay (SioEngineServer   *server,
+                   SoupServerMessage *msg,
+                   SioEngineRequest  *request,
+                   gpointer           user_data)
+{
+  g_timeout_add (10, allow_later, request);
+}
+
 void
 conformance_setup_client_suite (SioServer *io)
 {
+  sio_engine_server_set_allow_request_async_func (sio_server_get_engine (io), allow_after_delay, NULL, NULL);
   sio_engine_server_set_ping_interval (sio_server_get_engine (io), 2000);
   /* connectionStateRecovery: {} means the reference's default window, 2 minutes. */
   sio_server_set_max_disconnection_duration (io, 2 * 60 * 1000);

@@ -44,6 +44,8 @@ gboolean         _sio_manager_has_ping_expired         (SioManager       *self);
 SioClientSocket *_sio_client_socket_new                (SioManager       *manager,
                                                         const char       *nsp);
 gboolean         _sio_client_socket_is_active          (SioClientSocket  *self);
+void             _sio_client_socket_send_packet        (SioClientSocket  *self,
+                                                        SioPacket        *packet);
 void             _sio_client_socket_on_open            (SioClientSocket  *self);
 void             _sio_client_socket_on_packet          (SioClientSocket  *self,
                                                         SioPacket        *packet);

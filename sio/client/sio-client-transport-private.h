@@ -38,6 +38,7 @@ void                 _sio_client_transport_send         (SioClientTransport   *s
                                                          SioEnginePacket     **packets,
                                                          guint                 n_packets);
 void                 _sio_client_transport_pause        (SioClientTransport   *self);
+void                 _sio_client_transport_resume       (SioClientTransport   *self);
 void                 _sio_client_transport_close        (SioClientTransport   *self);
 guint                _sio_client_transport_get_n_alive  (void);
 

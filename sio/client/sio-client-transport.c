@@ -815,6 +815,20 @@ _sio_client_transport_pause (SioClientTransport *self)
   maybe_paused (self);
 }
 
+/* Undoes a pause whose upgrade failed. */
+void
+_sio_client_transport_resume (SioClientTransport *self)
+{
+  if (self->state != STATE_PAUSING && self->state != STATE_PAUSED)
+    return;
+
+  self->state = STATE_OPEN;
+  if (self->kind == SIO_ENGINE_TRANSPORT_POLLING && !self->polling)
+    poll_start (self);
+  if (self->writable)
+    g_signal_emit (self, signals[DRAIN], 0);
+}
+
 static void
 on_linger_timeout (gpointer user_data)
 {

@@ -54,6 +54,7 @@ struct _SioEngineServer
   char                     **cors_origins;
 
   SioEngineAllowRequestFunc  allow_request;
+  SioEngineAllowRequestAsyncFunc allow_request_async;
   gpointer                   allow_request_data;
   GDestroyNotify             allow_request_destroy;
 };
@@ -312,38 +313,18 @@ accept_websocket (SioEngineServer   *self,
                          pending, pending_upgrade_free, 0);
 }
 
+/* Creates the session for an accepted handshake. */
 static void
-handle_handshake (SioEngineServer     *self,
-                  SoupServerMessage   *msg,
-                  SioEngineTransports  transport,
-                  gboolean             upgrade,
-                  GHashTable          *query,
-                  int                  protocol)
+open_session (SioEngineServer     *self,
+              SoupServerMessage   *msg,
+              SioEngineTransports  transport,
+              GHashTable          *query,
+              int                  protocol)
 {
   g_autoptr(SioEngineSocket) socket = NULL;
   g_autoptr(SioEnginePacket) open = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *payload = NULL;
-  g_autofree char *refusal = NULL;
-
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
-    {
-      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD, "handshake must be a GET");
-      return;
-    }
-
-  if (transport == SIO_ENGINE_TRANSPORT_WEBSOCKET && !upgrade)
-    {
-      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "websocket transport without upgrade");
-      return;
-    }
-
-  if (self->allow_request != NULL &&
-      !self->allow_request (self, msg, &refusal, self->allow_request_data))
-    {
-      _sio_engine_respond_error_message (msg, SIO_ENGINE_ERROR_FORBIDDEN, refusal, "refused by allow-request");
-      return;
-    }
 
   if (transport == SIO_ENGINE_TRANSPORT_WEBSOCKET)
     {
@@ -368,6 +349,147 @@ handle_handshake (SioEngineServer     *self,
   soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
                                     g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   register_socket (self, g_steal_pointer (&socket));
+}
+
+struct _SioEngineRequest
+{
+  guint                ref_count;
+  SioEngineServer     *server;
+  SoupServerMessage   *msg;
+  GHashTable          *query;
+  SioEngineTransports  transport;
+  int                  protocol;
+  gboolean             paused;
+  gboolean             done;
+};
+
+static SioEngineRequest *
+request_ref (SioEngineRequest *request)
+{
+  request->ref_count++;
+  return request;
+}
+
+static void
+request_unref (SioEngineRequest *request)
+{
+  if (--request->ref_count > 0)
+    return;
+
+  g_clear_object (&request->server);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  g_free (request);
+}
+
+static void
+request_complete (SioEngineRequest *request,
+                  gboolean          allowed,
+                  const char       *message)
+{
+  SioEngineServer *self = request->server;
+
+  g_return_if_fail (!request->done);
+  request->done = TRUE;
+
+  if (allowed)
+    open_session (self, request->msg, request->transport, request->query, request->protocol);
+  else
+    _sio_engine_respond_error_message (request->msg, SIO_ENGINE_ERROR_FORBIDDEN, message,
+                                       "refused by allow-request");
+
+  /* A request answered later than its handler needs the usual headers, then to be resumed. */
+  if (request->paused)
+    {
+      _sio_engine_server_prepare_response (self, request->msg);
+      soup_server_message_unpause (request->msg);
+    }
+
+  request_unref (request);
+}
+
+/**
+ * sio_engine_request_allow:
+ * @request: (transfer full): a pending handshake
+ *
+ * Lets the handshake through. Ends the caller's part: @request must not be used again.
+ */
+void
+sio_engine_request_allow (SioEngineRequest *request)
+{
+  g_return_if_fail (request != NULL);
+
+  request_complete (request, TRUE, NULL);
+}
+
+/**
+ * sio_engine_request_refuse:
+ * @request: (transfer full): a pending handshake
+ * @message: (nullable): why, sent in the 403 body instead of "Forbidden"
+ *
+ * Refuses the handshake. Ends the caller's part: @request must not be used again.
+ */
+void
+sio_engine_request_refuse (SioEngineRequest *request,
+                           const char       *message)
+{
+  g_return_if_fail (request != NULL);
+
+  request_complete (request, FALSE, message);
+}
+
+static void
+handle_handshake (SioEngineServer     *self,
+                  SoupServerMessage   *msg,
+                  SioEngineTransports  transport,
+                  gboolean             upgrade,
+                  GHashTable          *query,
+                  int                  protocol)
+{
+  g_autofree char *refusal = NULL;
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD, "handshake must be a GET");
+      return;
+    }
+
+  if (transport == SIO_ENGINE_TRANSPORT_WEBSOCKET && !upgrade)
+    {
+      _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_REQUEST, "websocket transport without upgrade");
+      return;
+    }
+
+  if (self->allow_request_async != NULL)
+    {
+      SioEngineRequest *request = g_new0 (SioEngineRequest, 1);
+
+      request->ref_count = 1;
+      request->server = g_object_ref (self);
+      request->msg = g_object_ref (msg);
+      request->query = query ? g_hash_table_ref (query) : NULL;
+      request->transport = transport;
+      request->protocol = protocol;
+
+      /* The function may answer now or later; only a later answer needs the pause. */
+      self->allow_request_async (self, msg, request_ref (request), self->allow_request_data);
+      if (!request->done)
+        {
+          request->paused = TRUE;
+          soup_server_message_pause (msg);
+        }
+      request_unref (request);
+      return;
+    }
+
+  if (self->allow_request != NULL &&
+      !self->allow_request (self, msg, &refusal, self->allow_request_data))
+    {
+      _sio_engine_respond_error_message (msg, SIO_ENGINE_ERROR_FORBIDDEN, refusal, "refused by allow-request");
+      return;
+    }
+
+  open_session (self, msg, transport, query, protocol);
 }
 
 static void
@@ -1158,6 +1280,35 @@ sio_engine_server_set_allow_request_func (SioEngineServer           *self,
     self->allow_request_destroy (self->allow_request_data);
 
   self->allow_request = func;
+  self->allow_request_async = NULL;
+  self->allow_request_data = user_data;
+  self->allow_request_destroy = destroy;
+}
+
+/**
+ * sio_engine_server_set_allow_request_async_func:
+ * @self: an engine server
+ * @func: (nullable): decides on each handshake, now or later
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Like sio_engine_server_set_allow_request_func(), for checks that cannot answer at once
+ * (the reference's asynchronous `allowRequest`): @func gets a #SioEngineRequest and must
+ * eventually call sio_engine_request_allow() or sio_engine_request_refuse() on it.
+ */
+void
+sio_engine_server_set_allow_request_async_func (SioEngineServer                *self,
+                                                SioEngineAllowRequestAsyncFunc  func,
+                                                gpointer                        user_data,
+                                                GDestroyNotify                  destroy)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->allow_request_destroy)
+    self->allow_request_destroy (self->allow_request_data);
+
+  self->allow_request = NULL;
+  self->allow_request_async = func;
   self->allow_request_data = user_data;
   self->allow_request_destroy = destroy;
 }

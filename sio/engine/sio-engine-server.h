@@ -37,6 +37,26 @@ typedef gboolean (*SioEngineAllowRequestFunc) (SioEngineServer   *server,
                                                char             **message,
                                                gpointer           user_data);
 
+typedef struct _SioEngineRequest SioEngineRequest;
+
+/**
+ * SioEngineAllowRequestAsyncFunc:
+ * @server: the engine server
+ * @msg: the handshake request
+ * @request: (transfer full): answer it with sio_engine_request_allow() or
+ *   sio_engine_request_refuse(), now or later
+ * @user_data: closure data
+ *
+ * Decides whether a new session may be opened, possibly after waiting for something.
+ */
+typedef void (*SioEngineAllowRequestAsyncFunc) (SioEngineServer   *server,
+                                                SoupServerMessage *msg,
+                                                SioEngineRequest  *request,
+                                                gpointer           user_data);
+
+void                 sio_engine_request_allow                (SioEngineRequest          *request);
+void                 sio_engine_request_refuse               (SioEngineRequest          *request,
+                                                              const char                *message);
 SioEngineServer     *sio_engine_server_new                   (void);
 gboolean             sio_engine_server_attach                (SioEngineServer           *self,
                                                               SoupServer                *server,
@@ -72,5 +92,9 @@ void                 sio_engine_server_set_allow_request_func (SioEngineServer  
                                                               SioEngineAllowRequestFunc  func,
                                                               gpointer                   user_data,
                                                               GDestroyNotify             destroy);
+void                 sio_engine_server_set_allow_request_async_func (SioEngineServer                *self,
+                                                                     SioEngineAllowRequestAsyncFunc  func,
+                                                                     gpointer                        user_data,
+                                                                     GDestroyNotify                  destroy);
 
 G_END_DECLS
