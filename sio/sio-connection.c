@@ -277,7 +277,15 @@ on_packet (SioConnection *self,
 
       if (nsp == NULL)
         {
-          _sio_connection_send_connect_error (self, name, "Invalid namespace", NULL);
+          g_autoptr(JsonObject) object = json_object_new ();
+          g_autoptr(JsonNode) payload = NULL;
+          g_autoptr(SioPacket) refusal = NULL;
+
+          /* The reference answers every protocol revision with the object form here. */
+          json_object_set_string_member (object, "message", "Invalid namespace");
+          payload = json_node_init_object (json_node_alloc (), object);
+          refusal = sio_packet_new (SIO_PACKET_CONNECT_ERROR, name, -1, payload);
+          _sio_connection_send_packet (self, refusal, FALSE);
           return;
         }
 

@@ -23,7 +23,8 @@
  * Numbers are read as JavaScript reads them: integers whose double value is exact and at most
  * 2^53 become int64 nodes, everything else becomes a double node with the correctly rounded
  * value. Strings in JsonNode are NUL-terminated UTF-8, so the two things a JavaScript string can
- * hold and they cannot, `\u0000` and unpaired surrogates, are read as U+FFFD.
+ * hold and they cannot, `\u0000` and unpaired surrogates, are kept as "modified UTF-8" and WTF-8
+ * bytes that the writer turns back into the same escapes.
  */
 
 #include "config.h"
@@ -310,6 +311,26 @@ sio_json_append_string (GString    *out,
           if (ch != (gunichar) -1 && ch != (gunichar) -2)
             {
               p = g_utf8_next_char (p);
+              continue;
+            }
+
+          /* What the reader made of "\u0000" and lone surrogates (see parse_string()). */
+          if (c == 0xc0 && end - p >= 2 && (guchar) p[1] == 0x80)
+            {
+              g_string_append_len (out, run, p - run);
+              g_string_append (out, "\\u0000");
+              p += 2;
+              run = p;
+              continue;
+            }
+          if (c == 0xed && end - p >= 3 && ((guchar) p[1] & 0xe0) == 0xa0 && ((guchar) p[2] & 0xc0) == 0x80)
+            {
+              guint unit = 0xd000 | (((guchar) p[1] & 0x3f) << 6) | ((guchar) p[2] & 0x3f);
+
+              g_string_append_len (out, run, p - run);
+              g_string_append_printf (out, "\\u%04x", unit);
+              p += 3;
+              run = p;
               continue;
             }
         }
@@ -733,9 +754,18 @@ parse_string (ParseState  *state,
                 }
             }
 
-          /* A JavaScript string may hold these; a C string in a JsonNode cannot. */
-          if (unit == 0 || (unit >= 0xd800 && unit <= 0xdfff))
-            g_string_append (out, REPLACEMENT_CHARACTER);
+          /* A JavaScript string may hold these, and valid UTF-8 in a NUL-terminated C string
+           * cannot: NUL becomes "modified UTF-8" C0 80 and a lone surrogate its 3-byte form
+           * (WTF-8), which sio_json_append_string() turns back into the same escapes, so an
+           * echo returns exactly what was sent. Text checked as UTF-8 rejects them. */
+          if (unit == 0)
+            g_string_append_len (out, "\xc0\x80", 2);
+          else if (unit >= 0xd800 && unit <= 0xdfff)
+            {
+              g_string_append_c (out, (char) (0xe0 | (unit >> 12)));
+              g_string_append_c (out, (char) (0x80 | ((unit >> 6) & 0x3f)));
+              g_string_append_c (out, (char) (0x80 | (unit & 0x3f)));
+            }
           else
             g_string_append_unichar (out, unit);
           break;
@@ -1012,7 +1042,7 @@ parse_value (ParseState  *state,
  * Integers that a JavaScript number holds exactly (|n| <= 2^53) become int64 nodes; every other
  * number becomes a double node with the value `JSON.parse()` would give (so `1e400` becomes
  * infinity, which sio_json_append() writes as `null`, as JavaScript does). `\u0000` and unpaired
- * surrogate escapes become U+FFFD. Arrays and objects may nest %SIO_JSON_MAX_DEPTH deep.
+ * surrogate escapes are kept in a form only sio_json_append() reads back (not valid UTF-8). Arrays and objects may nest %SIO_JSON_MAX_DEPTH deep.
  *
  * Returns: (transfer full): the parsed value, or %NULL with @error set to %SIO_ERROR_PARSE
  */

@@ -551,12 +551,13 @@ test_parse_strings (void)
     { "\"\\u00e9\\u00E9\"", "\xc3\xa9\xc3\xa9" },
     { "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t" },
     { "\"\xe2\x80\xa8\"", "\xe2\x80\xa8" },
-    /* JSON.parse() gives strings a C string can't hold; they read as U+FFFD. */
-    { "\"a\\u0000b\"", "a\xef\xbf\xbd" "b" },
-    { "\"\\ud800\"", "\xef\xbf\xbd" },
-    { "\"\\udc00\\ud800x\"", "\xef\xbf\xbd\xef\xbf\xbdx" },
-    { "\"\\ud800\\u0041\"", "\xef\xbf\xbd" "A" },
-    { "\"\\ud800\\\\\"", "\xef\xbf\xbd\\" },
+    /* JSON.parse() gives strings valid UTF-8 in a C string can't hold: NUL reads as modified
+     * UTF-8 (C0 80), lone surrogates as their WTF-8 bytes. */
+    { "\"a\\u0000b\"", "a\xc0\x80" "b" },
+    { "\"\\ud800\"", "\xed\xa0\x80" },
+    { "\"\\udc00\\ud800x\"", "\xed\xb0\x80\xed\xa0\x80x" },
+    { "\"\\ud800\\u0041\"", "\xed\xa0\x80" "A" },
+    { "\"\\ud800\\\\\"", "\xed\xa0\x80\\" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -566,6 +567,29 @@ test_parse_strings (void)
 
       g_assert_no_error (error);
       g_assert_cmpstr (json_node_get_string (node), ==, cases[i].expected);
+    }
+}
+
+/* What the reader keeps of \u0000 and lone surrogates, the writer gives back unchanged. */
+static void
+test_round_trip_unrepresentable (void)
+{
+  static const char * const cases[] = {
+    "[\"a\\u0000b\"]",
+    "[\"\\ud800\"]",
+    "[\"x\\udfffy\\ud83d\"]",
+    "{\"k\\u0000\":\"\\udc00\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = sio_json_from_string (cases[i], -1, &error);
+      g_autofree char *written = NULL;
+
+      g_assert_no_error (error);
+      written = sio_json_to_string (node);
+      g_assert_cmpstr (written, ==, cases[i]);
     }
 }
 
@@ -616,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/sio/json/parse-length", test_parse_length);
   g_test_add_func ("/sio/json/parse-numbers", test_parse_numbers);
   g_test_add_func ("/sio/json/parse-strings", test_parse_strings);
+  g_test_add_func ("/sio/json/round-trip-unrepresentable", test_round_trip_unrepresentable);
   g_test_add_func ("/sio/json/parse-depth", test_parse_depth);
 
   return g_test_run ();
