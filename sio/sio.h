@@ -21,4 +21,9 @@
 # include "sio-packet.h"
 # include "sio-server.h"
 # include "sio-socket.h"
+# include "client/sio-client-types.h"
+# include "client/sio-client-event.h"
+# include "client/sio-client-socket.h"
+# include "client/sio-engine-client.h"
+# include "client/sio-manager.h"
 #undef SIO_INSIDE

@@ -34,6 +34,7 @@ typedef struct
   char     *passcode;
   char     *nick;
   int       history;
+  int       flood;
 } Options;
 
 static void
@@ -129,6 +130,7 @@ run_host (Options *options)
 
   room = tincan_room_new (options->room, options->nick, history);
   tincan_room_set_history_length (room, options->history);
+  tincan_room_set_flood_limit (room, options->flood, 5);
   host = tincan_host_new (room);
   tincan_host_set_passcode (host, options->passcode);
   g_signal_connect (host, "log", G_CALLBACK (on_log), NULL);
@@ -179,11 +181,13 @@ tincan_cli_run (int    argc,
     { "passcode", 0, 0, G_OPTION_ARG_STRING, &options.passcode, N_("Passcode joiners must give"), "P" },
     { "nick", 0, 0, G_OPTION_ARG_STRING, &options.nick, N_("Your nickname as host"), "NAME" },
     { "history", 0, 0, G_OPTION_ARG_INT, &options.history, N_("Messages a joiner gets (default 100, 0 for none)"), "N" },
+    { "flood-limit", 0, 0, G_OPTION_ARG_INT, &options.flood, N_("Messages one person may send in 5 seconds (default 10, 0 for no limit)"), "N" },
     { NULL }
   };
 
   options.port = DEFAULT_PORT;
   options.history = 100;
+  options.flood = 10;
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Host a chat on the local network."));
@@ -196,6 +200,8 @@ tincan_cli_run (int    argc,
     return fail ("--port must be between 0 and 65535");
   if (options.history < 0)
     return fail ("--history must be 0 or more");
+  if (options.flood < 0)
+    return fail ("--flood-limit must be 0 or more");
 
   if (options.bind == NULL)
     options.bind = g_strdup ("0.0.0.0");

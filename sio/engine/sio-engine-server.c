@@ -147,6 +147,8 @@ _sio_engine_server_prepare_response (SioEngineServer   *self,
 
   if (soup_message_headers_header_contains (request, "Connection", "close"))
     soup_message_headers_replace (response, "Connection", "close");
+  /* Session traffic must never be served from a cache (the reference sends the same). */
+  soup_message_headers_replace (response, "Cache-Control", "no-store");
 
   if (!origin_allowed (self, origin))
     return;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sio-engine-packet-private.h"
+#include "sio-tcp.h"
 #include "sio-ws-conn.h"
 #include "sio-ws-frame.h"
 
@@ -699,6 +700,7 @@ _sio_ws_conn_new (SioIoHub                 *hub,
   conn->user_data = user_data;
   conn->state = STATE_OPEN;
   conn->watch = _sio_poller_watch (_sio_io_hub_get_poller (hub), socket, G_IO_IN, on_ready, conn);
+  _sio_tcp_set_nodelay (socket);
 
   return conn;
 }
