@@ -303,34 +303,54 @@ emit_packet_in (SioBroadcast *self,
 }
 
 static void
+emit_event_in (SioBroadcast *self,
+               SioNamespace *target,
+               const char   *event,
+               JsonArray    *args,
+               GPtrArray    *attachments,
+               gint64        ack_id)
+{
+  g_autoptr(SioPacket) plain = _sio_event_packet_new (target->name, event, args, attachments);
+  g_autoptr(SioPacket) packet = NULL;
+
+  if (ack_id < 0)
+    packet = g_steal_pointer (&plain);
+  else
+    {
+      GPtrArray *bytes = sio_packet_get_attachments (plain);
+
+      packet = sio_packet_new (SIO_PACKET_EVENT, target->name, ack_id, sio_packet_get_data (plain));
+      for (guint j = 0; bytes != NULL && j < bytes->len; j++)
+        sio_packet_add_attachment (packet, g_ptr_array_index (bytes, j));
+    }
+
+  emit_packet_in (self, target, packet);
+}
+
+/* The namespaces an emit goes to: a pattern namespace's children, or the namespace itself.
+ * Each gets its own packet, since the namespace is part of it. */
+static GPtrArray *
+target_namespaces (SioBroadcast *self)
+{
+  GPtrArray *targets = g_ptr_array_new ();
+
+  if (self->nsp->children != NULL)
+    g_ptr_array_extend (targets, self->nsp->children, NULL, NULL);
+  else
+    g_ptr_array_add (targets, self->nsp);
+  return targets;
+}
+
+static void
 emit_event (SioBroadcast *self,
             const char   *event,
             JsonArray    *args,
-            GPtrArray    *attachments,
-            gint64        ack_id)
+            GPtrArray    *attachments)
 {
-  SioNamespace *nsp = self->nsp;
-  guint n_children = nsp->children ? nsp->children->len : 1;
+  g_autoptr(GPtrArray) targets = target_namespaces (self);
 
-  for (guint i = 0; i < n_children; i++)
-    {
-      SioNamespace *target = nsp->children ? g_ptr_array_index (nsp->children, i) : nsp;
-      g_autoptr(SioPacket) plain = _sio_event_packet_new (target->name, event, args, attachments);
-      g_autoptr(SioPacket) packet = NULL;
-
-      if (ack_id < 0)
-        packet = g_steal_pointer (&plain);
-      else
-        {
-          GPtrArray *bytes = sio_packet_get_attachments (plain);
-
-          packet = sio_packet_new (SIO_PACKET_EVENT, target->name, ack_id, sio_packet_get_data (plain));
-          for (guint j = 0; bytes != NULL && j < bytes->len; j++)
-            sio_packet_add_attachment (packet, g_ptr_array_index (bytes, j));
-        }
-
-      emit_packet_in (self, target, packet);
-    }
+  for (guint i = 0; i < targets->len; i++)
+    emit_event_in (self, g_ptr_array_index (targets, i), event, args, attachments, -1);
 }
 
 /**
@@ -350,8 +370,9 @@ sio_broadcast_emit (SioBroadcast *self,
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (event != NULL);
+  g_return_if_fail (!_sio_event_name_is_reserved (event));
 
-  emit_event (self, event, args, attachments, -1);
+  emit_event (self, event, args, attachments);
 }
 
 /* ---- Broadcast with acknowledgements ---------------------------------------------------- */
@@ -463,11 +484,13 @@ sio_broadcast_emit_with_ack_async (SioBroadcast        *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) targets = NULL;
   AckCollector *collector;
   ExpectAll expect;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (event != NULL);
+  g_return_if_fail (!_sio_event_name_is_reserved (event));
   g_return_if_fail (timeout_ms > 0);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -476,12 +499,18 @@ sio_broadcast_emit_with_ack_async (SioBroadcast        *self,
   collector->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) sio_event_unref);
   g_task_set_task_data (task, collector, (GDestroyNotify) ack_collector_free);
 
-  /* One id for the whole broadcast: the packet is encoded once, so it carries one id, and
-   * each recipient registers it (ids come from the namespace, unique among its sockets). */
+  /* One id per namespace: its packet is encoded once, so it carries one id, and each of its
+   * recipients registers that id (ids come from the namespace, unique among its sockets). */
+  targets = target_namespaces (self);
   expect.task = task;
-  expect.id = self->nsp->next_ack_id++;
-  foreach_target (self, expect_ack, &expect);
-  emit_event (self, event, args, attachments, expect.id);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      SioNamespace *target = g_ptr_array_index (targets, i);
+
+      expect.id = target->next_ack_id++;
+      foreach_target_in (self, target, expect_ack, &expect);
+      emit_event_in (self, target, event, args, attachments, expect.id);
+    }
 
   collector->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, timeout_ms, on_broadcast_ack_timeout,
                                               g_object_ref (task), g_object_unref);

@@ -169,6 +169,25 @@ _sio_connection_close (SioConnection *self,
   g_hash_table_remove (self->server->connections, self);
 }
 
+/* socket.disconnect(true): every namespace gets its DISCONNECT packet and "server namespace
+ * disconnect", then the session ends once those packets are out. */
+void
+_sio_connection_disconnect_all (SioConnection *self)
+{
+  g_autoptr(SioConnection) hold = g_object_ref (self);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->closed)
+    return;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_ptr_array_add (sockets, g_object_ref (g_ptr_array_index (self->sockets, i)));
+  for (guint i = 0; i < sockets->len; i++)
+    sio_socket_disconnect (g_ptr_array_index (sockets, i), FALSE);
+
+  _sio_connection_close (self, "server namespace disconnect");
+}
+
 void
 _sio_connection_remove_socket (SioConnection *self,
                                SioSocket     *socket)
@@ -307,10 +326,10 @@ on_packet (SioConnection *self,
     }
 
   /* A packet for a namespace the client has not joined, a second CONNECT, or a
-   * CONNECT_ERROR from a client: the reference closes the whole connection. */
+   * CONNECT_ERROR from a client: the reference closes the whole connection (Client.close()). */
   g_debug ("Connection %s: invalid state for packet type %d on %s",
            sio_engine_socket_get_id (self->engine), type, name);
-  _sio_connection_close (self, "parse error");
+  _sio_connection_close (self, "forced server close");
 }
 
 static void
@@ -338,8 +357,10 @@ on_engine_message (SioEngineSocket *engine,
 
   if (!ok)
     {
+      /* As the reference's Client.onerror: the Engine.IO session is closed, which its
+       * sockets see as "forced close". */
       g_debug ("Connection %s: %s", sio_engine_socket_get_id (engine), error->message);
-      _sio_connection_close (self, "parse error");
+      _sio_connection_close (self, "forced close");
       return;
     }
 

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include "sio-json.h"
 #include "sio-server-private.h"
 
 struct _SioEvent
@@ -25,6 +26,7 @@ struct _SioEvent
   SioPacket *packet;
   guint      first_arg;   /* 1 for an event (after its name), 0 for an ack response */
   gboolean   acked;
+  char      *name;        /* a numeric event name, as the string JavaScript would key it by */
 };
 
 G_DEFINE_BOXED_TYPE (SioEvent, sio_event, sio_event_ref, sio_event_unref)
@@ -80,6 +82,7 @@ sio_event_unref (SioEvent *event)
 
   g_object_unref (event->socket);
   sio_packet_unref (event->packet);
+  g_free (event->name);
   g_free (event);
 }
 
@@ -110,7 +113,22 @@ sio_event_get_name (SioEvent *event)
     return NULL;
 
   name = json_array_get_element (data, 0);
-  return json_node_get_value_type (name) == G_TYPE_STRING ? json_node_get_string (name) : NULL;
+  if (json_node_get_value_type (name) == G_TYPE_STRING)
+    return json_node_get_string (name);
+
+  /* The parser accepts a number as the name; JavaScript listeners see it as a string key. */
+  if (event->name == NULL && JSON_NODE_HOLDS_VALUE (name) &&
+      (json_node_get_value_type (name) == G_TYPE_INT64 || json_node_get_value_type (name) == G_TYPE_DOUBLE))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      if (json_node_get_value_type (name) == G_TYPE_INT64)
+        g_string_append_printf (text, "%" G_GINT64_FORMAT, json_node_get_int (name));
+      else
+        sio_json_append_number (text, json_node_get_double (name));
+      event->name = g_string_free (g_steal_pointer (&text), FALSE);
+    }
+  return event->name;
 }
 
 /**

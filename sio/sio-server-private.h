@@ -85,7 +85,7 @@ struct _SioNamespace
   GArray       *middlewares;
   GHashTable   *sessions;                 /* pid → SioSession: recovery */
   GQueue        persisted;                /* SioPersistedPacket: recovery */
-  guint         next_ack_id;              /* shared so one broadcast can carry one ack id */
+  guint         next_ack_id;              /* per namespace, as the reference numbers them */
 };
 
 /* Someone waiting for the client's ACK of an emit; @response is NULL when the socket went
@@ -100,6 +100,7 @@ struct _SioSocket
 
   SioNamespace  *nsp;                     /* owned */
   SioConnection *conn;                    /* borrowed while connected */
+  SioEngineSocket *engine;
   char          *id;
   char          *pid;
   JsonNode      *auth;
@@ -138,6 +139,7 @@ void             _sio_connection_send_connect_error (SioConnection     *self,
                                                    JsonNode            *data);
 void             _sio_connection_register_socket  (SioConnection       *self,
                                                    SioSocket           *socket);
+void             _sio_connection_disconnect_all   (SioConnection       *self);
 void             _sio_connection_remove_socket    (SioConnection       *self,
                                                    SioSocket           *socket);
 void             _sio_connection_close            (SioConnection       *self,
@@ -197,6 +199,8 @@ void             _sio_socket_on_close             (SioSocket           *self,
                                                    const char          *description);
 void             _sio_socket_send_packet          (SioSocket           *self,
                                                    SioPacket           *packet);
+
+gboolean         _sio_event_name_is_reserved      (const char          *event);
 
 /* sio-event.c */
 SioEvent        *_sio_event_new                   (SioSocket           *socket,

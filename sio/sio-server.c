@@ -254,15 +254,34 @@ sio_server_of (SioServer  *self,
 {
   SioNamespace *nsp;
 
+  g_autofree char *normalized = NULL;
+
   g_return_val_if_fail (SIO_IS_SERVER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
+  /* As the reference: "chat" means "/chat". */
+  if (name[0] != '/')
+    name = normalized = g_strconcat ("/", name, NULL);
+
   nsp = g_hash_table_lookup (self->namespaces, name);
-  if (nsp == NULL)
+  if (nsp != NULL)
+    return nsp;
+
+  /* A name a pattern namespace covers becomes its child, with its middlewares and handlers. */
+  for (guint i = 0; i < self->parents->len; i++)
     {
-      nsp = _sio_namespace_new (self, name);
-      g_hash_table_insert (self->namespaces, (char *) sio_namespace_get_name (nsp), nsp);
+      SioNamespace *parent = g_ptr_array_index (self->parents, i);
+
+      if (_sio_namespace_matches (parent, name))
+        {
+          nsp = _sio_namespace_new_child (parent, name);
+          g_hash_table_insert (self->namespaces, (char *) sio_namespace_get_name (nsp), nsp);
+          return nsp;
+        }
     }
+
+  nsp = _sio_namespace_new (self, name);
+  g_hash_table_insert (self->namespaces, (char *) sio_namespace_get_name (nsp), nsp);
   return nsp;
 }
 

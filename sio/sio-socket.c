@@ -49,6 +49,7 @@ sio_socket_finalize (GObject *object)
   g_clear_pointer (&self->data, json_object_unref);
   g_clear_pointer (&self->pid, g_free);
   g_clear_pointer (&self->id, g_free);
+  g_clear_object (&self->engine);
   g_clear_object (&self->nsp);
 
   G_OBJECT_CLASS (sio_socket_parent_class)->finalize (object);
@@ -127,6 +128,8 @@ _sio_socket_new (SioNamespace  *nsp,
 
   self->nsp = g_object_ref (nsp);
   self->conn = conn;
+  /* Kept after disconnection too, so the handshake stays readable in "disconnect". */
+  self->engine = g_object_ref (_sio_connection_get_engine (conn));
   if (_sio_connection_get_protocol (conn) == SIO_PROTOCOL_V4)
     {
       /* socket.io 2.x clients derive their id from the Engine.IO id, so the reference
@@ -187,7 +190,9 @@ void
 _sio_socket_send_packet (SioSocket *self,
                          SioPacket *packet)
 {
-  if (!self->connected || self->conn == NULL)
+  /* Before the CONNECT reply too: what a middleware emits goes out first, as in the
+   * reference (the client buffers it until it is connected). */
+  if (self->conn == NULL)
     return;
 
   _sio_connection_send_packet (self->conn, packet, FALSE);
@@ -322,6 +327,7 @@ _sio_socket_on_close (SioSocket  *self,
 
   for (guint i = 0; self->rooms != NULL && i < self->rooms->len; i++)
     _sio_namespace_room_remove (self->nsp, g_ptr_array_index (self->rooms, i), self);
+  g_clear_pointer (&self->rooms, g_ptr_array_unref);
 
   self->connected = FALSE;
   if (self->conn != NULL)
@@ -379,14 +385,15 @@ sio_socket_get_namespace (SioSocket *self)
  * sio_socket_get_engine:
  * @self: a socket
  *
- * Returns: (transfer none) (nullable): the Engine.IO session, while connected
+ * Returns: (transfer none): the Engine.IO session the socket came over (closed once the
+ *   socket is disconnected, but still readable: its id, headers, query)
  */
 SioEngineSocket *
 sio_socket_get_engine (SioSocket *self)
 {
   g_return_val_if_fail (SIO_IS_SOCKET (self), NULL);
 
-  return self->conn ? _sio_connection_get_engine (self->conn) : NULL;
+  return self->engine;
 }
 
 /**
@@ -507,13 +514,34 @@ sio_socket_dup_handshake (SioSocket *self)
   json_builder_begin_object (builder);
   if (headers != NULL)
     {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
       soup_message_headers_iter_init (&iter, headers);
       while (soup_message_headers_iter_next (&iter, &name, &value))
         {
           g_autofree char *lower = g_ascii_strdown (name, -1);
+          g_autofree char *joined = NULL;
+
+          if (!g_hash_table_add (seen, g_strdup (lower)))
+            continue;
+          /* As Node's request.headers: repeated headers joined, cookies with "; ". */
+          if (g_str_equal (lower, "cookie"))
+            {
+              g_autoptr(GString) cookies = g_string_new (NULL);
+              SoupMessageHeadersIter again;
+              const char *other_name, *other_value;
+
+              soup_message_headers_iter_init (&again, headers);
+              while (soup_message_headers_iter_next (&again, &other_name, &other_value))
+                if (g_ascii_strcasecmp (other_name, "cookie") == 0)
+                  g_string_append_printf (cookies, "%s%s", cookies->len ? "; " : "", other_value);
+              joined = g_string_free (g_steal_pointer (&cookies), FALSE);
+            }
+          else
+            joined = g_strdup (soup_message_headers_get_list (headers, name));
 
           json_builder_set_member_name (builder, lower);
-          json_builder_add_string_value (builder, value);
+          json_builder_add_string_value (builder, joined ? joined : value);
         }
     }
   json_builder_end_object (builder);
@@ -672,7 +700,7 @@ sio_socket_in_room (SioSocket  *self,
   g_return_val_if_fail (SIO_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (room != NULL, FALSE);
 
-  return g_strcmp0 (room, self->id) == 0 || find_room (self, room, NULL);
+  return self->connected && (g_strcmp0 (room, self->id) == 0 || find_room (self, room, NULL));
 }
 
 /**
@@ -689,6 +717,9 @@ sio_socket_list_rooms (SioSocket *self)
   g_return_val_if_fail (SIO_IS_SOCKET (self), NULL);
 
   rooms = g_ptr_array_new_with_free_func (g_free);
+  /* As the reference's socket.rooms: empty before the socket connected and after it left. */
+  if (!self->connected)
+    return rooms;
   g_ptr_array_add (rooms, g_strdup (self->id));
   for (guint i = 0; self->rooms != NULL && i < self->rooms->len; i++)
     g_ptr_array_add (rooms, g_strdup (g_ptr_array_index (self->rooms, i)));
@@ -722,6 +753,18 @@ socket_emit_packet (SioSocket *self,
  *
  * Sends an event to this client.
  */
+/* Names the client reserves for itself; emitting one is a programming error (the reference
+ * throws), and a client would drop the connection on receiving it. */
+gboolean
+_sio_event_name_is_reserved (const char *event)
+{
+  static const char * const reserved[] = {
+    "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", NULL,
+  };
+
+  return g_strv_contains (reserved, event);
+}
+
 void
 sio_socket_emit (SioSocket  *self,
                  const char *event,
@@ -732,6 +775,7 @@ sio_socket_emit (SioSocket  *self,
 
   g_return_if_fail (SIO_IS_SOCKET (self));
   g_return_if_fail (event != NULL);
+  g_return_if_fail (!_sio_event_name_is_reserved (event));
 
   packet = _sio_event_packet_new (self->nsp->name, event, args, attachments);
   socket_emit_packet (self, packet);
@@ -855,6 +899,7 @@ sio_socket_emit_with_ack_async (SioSocket           *self,
 
   g_return_if_fail (SIO_IS_SOCKET (self));
   g_return_if_fail (event != NULL);
+  g_return_if_fail (!_sio_event_name_is_reserved (event));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sio_socket_emit_with_ack_async);
@@ -966,7 +1011,7 @@ sio_socket_disconnect (SioSocket *self,
 
   if (close)
     {
-      _sio_connection_close (self->conn, "forced server close");
+      _sio_connection_disconnect_all (self->conn);
       return;
     }
 

@@ -472,6 +472,7 @@ sio_test_client_next_binary (SioTestClient *c)
 void
 sio_test_client_assert_next_impl (const char    *file,
                                   int            line,
+                                  const char    *func,
                                   SioTestClient *c,
                                   const char    *expected)
 {
@@ -482,7 +483,7 @@ sio_test_client_assert_next_impl (const char    *file,
     {
       g_autofree char *fail = g_strdup_printf ("WebSocket closed (code %u) instead of sending "
                                                "'%s'", c->close_code, expected);
-      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, fail);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, fail);
     }
 
   text = g_strndup (g_bytes_get_data (message->data, NULL), g_bytes_get_size (message->data));
@@ -491,13 +492,14 @@ sio_test_client_assert_next_impl (const char    *file,
       g_autofree char *fail = g_strdup_printf ("expected text '%s', got %s '%s'", expected,
                                                message->type == SOUP_WEBSOCKET_DATA_TEXT
                                                ? "text" : "binary", text);
-      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, fail);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, fail);
     }
 }
 
 void
 sio_test_client_assert_next_binary_impl (const char    *file,
                                          int            line,
+                                         const char    *func,
                                          SioTestClient *c,
                                          const void    *expected,
                                          gsize          len)
@@ -505,7 +507,7 @@ sio_test_client_assert_next_binary_impl (const char    *file,
   g_autoptr(TestWsMessage) message = client_next (c);
 
   if (message == NULL)
-    g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC,
+    g_assertion_message (G_LOG_DOMAIN, file, line, func,
                          "WebSocket closed instead of sending a binary frame");
 
   if (message->type != SOUP_WEBSOCKET_DATA_BINARY
@@ -520,7 +522,7 @@ sio_test_client_assert_next_binary_impl (const char    *file,
                                                message->type == SOUP_WEBSOCKET_DATA_TEXT
                                                ? "text" : "binary",
                                                g_bytes_get_size (message->data), text);
-      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, fail);
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, fail);
     }
 }
 

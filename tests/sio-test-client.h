@@ -71,18 +71,6 @@ SioPeer      *sio_fixture_find_peer      (SioFixture    *f,
 SioEvent     *sio_peer_wait_event        (SioPeer       *peer,
                                           guint          n);
 
-/* Tests of reference (socket.io 4.8) behaviour that sio/ does not follow yet: skipped unless
- * SIO_TEST_KNOWN_BUGS is set, so the suite stays green while they document the difference. */
-#define SIO_TEST_KNOWN_BUG(why)                                                            \
-  G_STMT_START                                                                             \
-  {                                                                                        \
-    if (g_getenv ("SIO_TEST_KNOWN_BUGS") == NULL)                                          \
-      {                                                                                    \
-        g_test_skip ("known bug (set SIO_TEST_KNOWN_BUGS=1 to run): " why);                \
-        return;                                                                            \
-      }                                                                                    \
-  }                                                                                        \
-  G_STMT_END
 
 /* Serialises with the project's JSON writer (the one the wire uses). */
 char         *sio_test_json              (JsonNode      *node);
@@ -136,16 +124,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SioTestClient, sio_test_client_free)
 
 /* Asserts the next message is the text @expected. */
 #define sio_test_client_assert_next(c, expected)                                          \
-  sio_test_client_assert_next_impl (__FILE__, __LINE__, (c), (expected))
+  sio_test_client_assert_next_impl (__FILE__, __LINE__, G_STRFUNC, (c), (expected))
 void           sio_test_client_assert_next_impl (const char    *file,
                                                  int            line,
+                                                 const char    *func,
                                                  SioTestClient *c,
                                                  const char    *expected);
 /* Asserts the next message is binary with exactly @len bytes of @expected. */
 #define sio_test_client_assert_next_binary(c, expected, len)                              \
-  sio_test_client_assert_next_binary_impl (__FILE__, __LINE__, (c), (expected), (len))
+  sio_test_client_assert_next_binary_impl (__FILE__, __LINE__, G_STRFUNC, (c), (expected), \
+                                           (len))
 void           sio_test_client_assert_next_binary_impl (const char    *file,
                                                         int            line,
+                                                        const char    *func,
                                                         SioTestClient *c,
                                                         const void    *expected,
                                                         gsize          len);

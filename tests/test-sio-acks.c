@@ -701,7 +701,6 @@ test_known_bug_parent_broadcast_ack_id (SioFixture    *f,
   AckResult second = { 0 };
   SioNamespace *parent;
 
-  SIO_TEST_KNOWN_BUG ("a parent namespace's broadcast ack id collides with its children's");
   parent = sio_server_of_pattern (f->io, "^/dyn-[0-9]+$", &error);
   g_assert_no_error (error);
   sio_fixture_track (f, parent);

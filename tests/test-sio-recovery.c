@@ -654,7 +654,6 @@ test_known_bug_disconnect_close (SioFixture    *f,
   g_autofree char *sid = NULL;
   g_autofree char *pid = NULL;
 
-  SIO_TEST_KNOWN_BUG ("disconnect(TRUE) keeps the session for recovery");
   session_start (f, &s);
   sio_socket_disconnect (s.peer->socket, TRUE);
   sio_test_client_wait_closed (s.c);
