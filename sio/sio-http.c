@@ -381,3 +381,40 @@ sio_http_serve_bytes (SoupServerMessage *msg,
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 }
+
+/* Listening sockets get this backlog: libsoup's own listen uses 10, and a room of phones
+ * reconnecting at once (or a benchmark's ramp) then sees SYNs dropped and retried a second
+ * later. Linux caps it at net.core.somaxconn. */
+#define LISTEN_BACKLOG 1024
+
+/**
+ * sio_http_listen:
+ * @server: a `SoupServer`
+ * @address: the address and port to listen on (port 0 picks a free one)
+ * @error: return location for an error
+ *
+ * Like soup_server_listen(), with a listen backlog fit for many clients connecting at once.
+ *
+ * Returns: %TRUE if @server now listens on @address
+ */
+gboolean
+sio_http_listen (SoupServer      *server,
+                 GSocketAddress  *address,
+                 GError         **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (server), FALSE);
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), FALSE);
+
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+
+  return soup_server_listen_socket (server, socket, 0, error);
+}

@@ -137,12 +137,30 @@ main (int   argc,
       keep = G_OBJECT (g_steal_pointer (&io));
     }
 
-  /* Loopback only, IPv4 and IPv6: the suites use http://localhost:PORT. */
-  if (!soup_server_listen_local (soup, port, 0, &error))
-    {
-      fprintf (stderr, "conformance-server: cannot listen on port %d: %s\n", port, error->message);
-      return 2;
-    }
+  /* Loopback only, IPv4 and IPv6 (the suites use http://localhost:PORT), with a listen backlog
+   * for benchmark ramps. */
+  {
+    g_autoptr(GInetAddress) v4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GInetAddress) v6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+    g_autoptr(GSocketAddress) address4 = g_inet_socket_address_new (v4, port);
+    g_autoptr(GSocketAddress) address6 = NULL;
+
+    if (!sio_http_listen (soup, address4, &error))
+      {
+        fprintf (stderr, "conformance-server: cannot listen on port %d: %s\n", port, error->message);
+        return 2;
+      }
+    if (port == 0)
+      {
+        GSList *uris = soup_server_get_uris (soup);
+
+        port = g_uri_get_port (uris->data);
+        g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+      }
+    /* IPv6 loopback too when the machine has it; IPv4 alone is enough for the suites. */
+    address6 = g_inet_socket_address_new (v6, port);
+    sio_http_listen (soup, address6, NULL);
+  }
 
   {
     GSList *uris = soup_server_get_uris (soup);

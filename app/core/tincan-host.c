@@ -773,7 +773,7 @@ tincan_host_listen (TincanHost  *self,
       g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, port + i);
       g_autoptr(GError) local_error = NULL;
 
-      if (soup_server_listen (self->soup, address, 0, &local_error))
+      if (sio_http_listen (self->soup, address, &local_error))
         {
           GSList *uris = soup_server_get_uris (self->soup);
 
