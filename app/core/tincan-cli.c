@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #ifdef G_OS_UNIX
 # include <glib-unix.h>
@@ -18,6 +20,7 @@
 #include "tincan-cli.h"
 #include "tincan-history.h"
 #include "tincan-host.h"
+#include "tincan-remote-room.h"
 
 #define DEFAULT_PORT 3000
 #define EXIT_USAGE 2
@@ -35,6 +38,8 @@ typedef struct
   char     *nick;
   int       history;
   int       flood;
+  char     *join;
+  char     *dialect;
 } Options;
 
 static void
@@ -45,6 +50,8 @@ options_clear (Options *options)
   g_free (options->room);
   g_free (options->passcode);
   g_free (options->nick);
+  g_free (options->join);
+  g_free (options->dialect);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -158,6 +165,164 @@ run_host (Options *options)
   return 0;
 }
 
+/* ---- The terminal client ----------------------------------------------------------------- */
+
+typedef struct
+{
+  TincanRemoteRoom *remote;
+  GMainLoop        *loop;
+  guint             pending;
+  gboolean          input_done;
+  int               status;
+} Client;
+
+typedef struct
+{
+  Client *client;
+  char   *line;     /* NULL: end of input */
+} InputLine;
+
+static void
+client_maybe_quit (Client *client)
+{
+  /* At the end of input, leave once every message was acknowledged. */
+  if (client->input_done && client->pending == 0)
+    g_main_loop_quit (client->loop);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Client *client = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tincan_remote_room_send_finish (TINCAN_REMOTE_ROOM (source), result, &error))
+    {
+      fprintf (stderr, "tincan: a message was not delivered: %s\n", error->message);
+      client->status = 1;
+    }
+  client->pending--;
+  client_maybe_quit (client);
+}
+
+static gboolean
+on_input_line (gpointer user_data)
+{
+  InputLine *input = user_data;
+  Client *client = input->client;
+
+  if (input->line == NULL)
+    {
+      client->input_done = TRUE;
+      client_maybe_quit (client);
+    }
+  else if (*g_strstrip (input->line) != '\0')
+    {
+      client->pending++;
+      tincan_remote_room_send_async (client->remote, NULL, input->line, NULL, on_sent, client);
+    }
+
+  g_free (input->line);
+  g_free (input);
+  return G_SOURCE_REMOVE;
+}
+
+/* Standard input is read by a thread: GIO has no portable non-blocking stdin stream (the Unix
+ * and Windows ones differ), and this keeps the main loop free for the network. */
+static gpointer
+read_input (gpointer user_data)
+{
+  Client *client = user_data;
+  char buffer[8192];
+
+  for (;;)
+    {
+      InputLine *input = g_new0 (InputLine, 1);
+
+      input->client = client;
+      if (fgets (buffer, sizeof buffer, stdin) != NULL)
+        {
+          buffer[strcspn (buffer, "\r\n")] = '\0';
+          input->line = g_utf8_make_valid (buffer, -1);
+        }
+      g_main_context_invoke (NULL, on_input_line, input);
+      if (input->line == NULL)
+        return NULL;
+    }
+}
+
+static void
+on_remote_message (TincanRoom    *room,
+                   TincanMessage *message,
+                   gpointer       user_data)
+{
+  const char *from = tincan_message_get_from_nick (message);
+
+  if (from == NULL)
+    printf ("%s\n", tincan_message_get_text (message));
+  else
+    printf ("%s: %s\n", from, tincan_message_get_text (message));
+  fflush (stdout);
+}
+
+static void
+on_remote_state (TincanRemoteRoom *remote,
+                 GParamSpec       *pspec,
+                 Client           *client)
+{
+  if (tincan_remote_room_get_state (remote) == TINCAN_REMOTE_REFUSED ||
+      tincan_remote_room_get_state (remote) == TINCAN_REMOTE_CLOSED)
+    {
+      fprintf (stderr, "tincan: the server closed the room to us\n");
+      client->status = 1;
+      /* From the main loop, which may not be running yet. */
+      g_idle_add (quit_loop, client->loop);
+    }
+}
+
+static int
+run_client (Options *options)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(TincanRemoteRoom) remote = NULL;
+  g_autoptr(GThread) reader = NULL;
+  g_autoptr(GUri) uri = NULL;
+  TincanDialect dialect;
+  Client client = { 0 };
+  gboolean known;
+
+  uri = g_uri_parse (options->join, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    return fail ("--join needs an http:// URL, not “%s”", options->join);
+
+  dialect = tincan_dialect_from_string (options->dialect, &known);
+  if (!known)
+    return fail ("unknown --dialect “%s” (tincan, chat message, chat, demo or auto)", options->dialect);
+
+  remote = tincan_remote_room_new (options->join, options->nick, options->passcode, dialect);
+  client.remote = remote;
+  client.loop = loop;
+  g_signal_connect (tincan_remote_room_get_room (remote), "message", G_CALLBACK (on_remote_message), NULL);
+  g_signal_connect (remote, "notify::state", G_CALLBACK (on_remote_state), &client);
+  tincan_remote_room_connect (remote);
+
+  reader = g_thread_new ("stdin", read_input, &client);
+
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, quit_loop, loop);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+#endif
+  g_main_loop_run (loop);
+
+  g_signal_handlers_disconnect_by_func (remote, on_remote_state, &client);
+  tincan_remote_room_disconnect (remote);
+  /* The reader may still be blocked on the terminal; the process ends with it. */
+  fflush (stdout);
+  exit (client.status);
+}
+
 /**
  * tincan_cli_run:
  * @argc: argument count
@@ -181,6 +346,8 @@ tincan_cli_run (int    argc,
     { "passcode", 0, 0, G_OPTION_ARG_STRING, &options.passcode, N_("Passcode joiners must give"), "P" },
     { "nick", 0, 0, G_OPTION_ARG_STRING, &options.nick, N_("Your nickname as host"), "NAME" },
     { "history", 0, 0, G_OPTION_ARG_INT, &options.history, N_("Messages a joiner gets (default 100, 0 for none)"), "N" },
+    { "join", 0, 0, G_OPTION_ARG_STRING, &options.join, N_("Chat in the room at URL from the terminal"), "URL" },
+    { "dialect", 0, 0, G_OPTION_ARG_STRING, &options.dialect, N_("With --join: tincan, chat message, chat, demo or auto (default)"), "D" },
     { "flood-limit", 0, 0, G_OPTION_ARG_INT, &options.flood, N_("Messages one person may send in 5 seconds (default 10, 0 for no limit)"), "N" },
     { NULL }
   };
@@ -213,5 +380,7 @@ tincan_cli_run (int    argc,
     options.nick = g_strdup (g_get_real_name () && !g_str_equal (g_get_real_name (), "Unknown") ? g_get_real_name ()
                                                                                                    : g_get_user_name ());
 
+  if (options.join != NULL)
+    return run_client (&options);
   return run_host (&options);
 }

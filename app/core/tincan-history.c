@@ -164,9 +164,6 @@ error_code_from_sqlite (int rc)
     case SQLITE_LOCKED:
       return TINCAN_HISTORY_ERROR_BUSY;
 
-    case SQLITE_CONSTRAINT:
-      return TINCAN_HISTORY_ERROR_EXISTS;
-
     default:
       return TINCAN_HISTORY_ERROR_FAILED;
     }
@@ -180,8 +177,26 @@ set_sqlite_error (GError     **error,
                   const char  *doing)
 {
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  int system_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+  g_autofree char *reason = NULL;
 
-  g_set_error (error, TINCAN_HISTORY_ERROR, error_code_from_sqlite (rc), "%s: %s", doing, detail);
+  /* "disk I/O error" alone does not say what to fix. (Not for SQLITE_CANTOPEN: its errno is
+   * often that of a read-only retry, ENOENT for a folder we may not write in.) */
+  if (system_errno != 0 && (rc & 0xff) == SQLITE_IOERR)
+    {
+#ifdef G_OS_WIN32
+      reason = g_win32_error_message (system_errno);
+#else
+      reason = g_strdup (g_strerror (system_errno));
+#endif
+    }
+
+  if (reason != NULL)
+    g_set_error (error, TINCAN_HISTORY_ERROR, error_code_from_sqlite (rc), "%s: %s (%s)",
+                 doing, detail, reason);
+  else
+    g_set_error (error, TINCAN_HISTORY_ERROR, error_code_from_sqlite (rc), "%s: %s",
+                 doing, detail);
 }
 
 static gboolean
@@ -358,23 +373,38 @@ rollback (TincanHistory *self)
   sqlite3_reset (self->stmts[STMT_ROLLBACK]);
 }
 
+/* Makes the folder and an empty file if they are missing. SQLite would create them too, but
+ * world-readable (0644), and private messages live here; it gives its -wal file the mode of the
+ * database. GIO also says why it failed, where SQLite only says "unable to open database file". */
 static gboolean
-ensure_directory (const char  *path,
-                  GError     **error)
+ensure_file (const char  *path,
+             GError     **error)
 {
-  g_autofree char *dirname = g_path_get_dirname (path);
-  g_autoptr(GFile) dir = g_file_new_for_path (dirname);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!g_file_make_directory_with_parents (dir, NULL, &local_error) &&
+  if (dir != NULL &&
+      !g_file_make_directory_with_parents (dir, NULL, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_set_error_literal (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_CANT_OPEN,
-                           local_error->message);
-      return FALSE;
-    }
+    goto fail;
+  g_clear_error (&local_error);
+
+  stream = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, &local_error);
+  if (stream == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    goto fail;
+  if (stream != NULL && !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
+    goto fail;
 
   return TRUE;
+
+fail:
+  g_set_error_literal (error, TINCAN_HISTORY_ERROR,
+                       g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_READ_ONLY)
+                         ? TINCAN_HISTORY_ERROR_READ_ONLY : TINCAN_HISTORY_ERROR_CANT_OPEN,
+                       local_error->message);
+  return FALSE;
 }
 
 /* The durability we promise is against a killed process (crash, SIGKILL, the OOM killer,
@@ -546,17 +576,17 @@ tincan_history_open (const char  *path,
 
   if (on_disk)
     {
-      if (!ensure_directory (path, error))
-        {
-          g_prefix_error (error, "Could not open the history “%s”: ", self->display_name);
-          return NULL;
-        }
-
       /* SQLite would only say "unable to open database file". */
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         {
           g_set_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_CANT_OPEN,
                        "Could not open the history “%s”: it is a folder", self->display_name);
+          return NULL;
+        }
+
+      if (!ensure_file (path, error))
+        {
+          g_prefix_error (error, "Could not open the history “%s”: ", self->display_name);
           return NULL;
         }
     }
@@ -681,8 +711,8 @@ tincan_history_init (TincanHistory *self)
  *
  * Hands out the id for a new message: one more than any stored when the file was opened,
  * then increasing with every call (and past any id given to
- * [method@Tincan.History.append_async]). Ids of messages that end up not stored are not
- * reused, so a gap is possible; a repeat is not.
+ * [method@Tincan.History.append_async]). An id whose message was not stored leaves a gap, or
+ * comes again after a restart; nobody saw it, since nothing unstored is sent.
  *
  * Returns: the id to give the next message
  */
@@ -830,12 +860,25 @@ write_batch (TincanHistory  *self,
         continue;
 
       rc = insert_message (self, message);
-      if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        g_set_error (&errors[i], TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_EXISTS,
-                     "Message %" G_GINT64_FORMAT " is already stored",
-                     tincan_message_get_id (message));
+      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        {
+          g_set_error (&errors[i], TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_EXISTS,
+                       "Message %" G_GINT64_FORMAT " is already stored",
+                       tincan_message_get_id (message));
+        }
+      else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          g_autofree char *doing_one = NULL;
+
+          doing_one = g_strdup_printf ("Could not store message %" G_GINT64_FORMAT,
+                                       tincan_message_get_id (message));
+
+          set_sqlite_error (&errors[i], self->db, rc, doing_one);
+        }
       else if (rc != SQLITE_DONE)
-        set_sqlite_error (error, self->db, rc, doing);
+        {
+          set_sqlite_error (error, self->db, rc, doing);
+        }
       sqlite3_reset (insert);
       sqlite3_clear_bindings (insert);
       if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
@@ -862,7 +905,7 @@ flush (TincanHistory *self)
 {
   g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GError) batch_error = NULL;
-  g_autofree GError **errors = NULL;
+  GError **errors;
 
   if (self->pending->len == 0)
     return;
@@ -888,6 +931,8 @@ flush (TincanHistory *self)
       else
         g_task_return_boolean (task, TRUE);
     }
+
+  g_free (errors);
 }
 
 static TincanMessage *

@@ -64,7 +64,7 @@ G_DECLARE_FINAL_TYPE (TincanHistory, tincan_history, TINCAN, HISTORY, GObject)
 
 GQuark         tincan_history_error_quark    (void);
 
-GType          tincan_ban_get_type           (void) G_GNUC_CONST;
+GType          tincan_ban_get_type           (void);
 TincanBan     *tincan_ban_copy               (const TincanBan      *ban);
 void           tincan_ban_free               (TincanBan            *ban);
 

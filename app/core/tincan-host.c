@@ -21,6 +21,7 @@
 #include "tincan-history.h"
 #include "tincan-host.h"
 #include "tincan-lan.h"
+#include "tincan-web.h"
 
 #define GUEST_KEY "tincan-guest"
 #define MAX_PORT_TRIES 20
@@ -679,6 +680,7 @@ tincan_host_new (TincanRoom *room)
   g_signal_connect_object (self->nsp, "event", G_CALLBACK (on_event), self, 0);
   if (!sio_server_attach (self->io, self->soup, "/socket.io/", &error))
     g_critical ("Cannot attach the Socket.IO server: %s", error->message);
+  tincan_web_attach (self->soup);
 
   g_signal_connect_object (room, "message", G_CALLBACK (on_room_message), self, 0);
   g_signal_connect_object (room, "user-joined", G_CALLBACK (on_user_joined), self, 0);

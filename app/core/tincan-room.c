@@ -157,13 +157,19 @@ tincan_room_class_init (TincanRoomClass *klass)
 }
 
 static void
+free_times (gpointer times)
+{
+  g_queue_free_full (times, g_free);
+}
+
+static void
 tincan_room_init (TincanRoom *self)
 {
   self->users = g_list_store_new (TINCAN_TYPE_USER);
   self->messages = g_list_store_new (TINCAN_TYPE_MESSAGE);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_nick = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->recent_posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_queue_free);
+  self->recent_posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_times);
   self->history_length = DEFAULT_HISTORY_LENGTH;
   self->max_length = DEFAULT_MAX_LENGTH;
   self->flood_messages = DEFAULT_FLOOD_MESSAGES;
@@ -801,6 +807,65 @@ tincan_room_recent_for (TincanRoom *self,
   if (recent->len > self->history_length)
     g_ptr_array_remove_range (recent, 0, recent->len - self->history_length);
   return recent;
+}
+
+/**
+ * tincan_room_mirror_user:
+ * @self: a room that mirrors another server's room
+ * @user: someone present there
+ *
+ * For a remote room: the other server applies its own rules, so none are checked here; a
+ * nickname already listed is replaced.
+ */
+void
+tincan_room_mirror_user (TincanRoom *self,
+                         TincanUser *user)
+{
+  TincanUser *existing;
+
+  g_return_if_fail (TINCAN_IS_ROOM (self));
+  g_return_if_fail (TINCAN_IS_USER (user));
+
+  existing = tincan_room_lookup_nick (self, tincan_user_get_nick (user));
+  if (existing != NULL)
+    tincan_room_leave (self, existing, "replaced");
+
+  g_hash_table_insert (self->by_id, (char *) tincan_user_get_id (user), user);
+  g_hash_table_insert (self->by_nick, g_utf8_casefold (tincan_user_get_nick (user), -1), user);
+  g_list_store_append (self->users, user);
+  g_signal_emit (self, signals[USER_JOINED], 0, user);
+}
+
+/**
+ * tincan_room_mirror_message:
+ * @self: a room that mirrors another server's room
+ * @message: a message that server sent
+ *
+ * Shows @message as if posted here; the other server stored it.
+ */
+void
+tincan_room_mirror_message (TincanRoom    *self,
+                            TincanMessage *message)
+{
+  GListModel *messages;
+  guint n;
+
+  g_return_if_fail (TINCAN_IS_ROOM (self));
+  g_return_if_fail (TINCAN_IS_MESSAGE (message));
+
+  /* A reconnection replays recent history: show each message once. */
+  messages = G_LIST_MODEL (self->messages);
+  n = g_list_model_get_n_items (messages);
+  if (tincan_message_get_id (message) > 0)
+    for (guint i = n; i > 0 && i + 200 > n; i--)
+      {
+        g_autoptr(TincanMessage) seen = g_list_model_get_item (messages, i - 1);
+
+        if (tincan_message_get_id (seen) == tincan_message_get_id (message))
+          return;
+      }
+
+  publish (self, message);
 }
 
 /**

@@ -102,6 +102,10 @@ TincanMessage *tincan_room_post_finish        (TincanRoom    *self,
                                                GError       **error);
 GPtrArray     *tincan_room_recent_for         (TincanRoom    *self,
                                                const char    *viewer_nick);
+void           tincan_room_mirror_user        (TincanRoom    *self,
+                                               TincanUser    *user);
+void           tincan_room_mirror_message     (TincanRoom    *self,
+                                               TincanMessage *message);
 void           tincan_room_kick               (TincanRoom    *self,
                                                TincanUser    *user,
                                                gboolean       ban);
