@@ -36,6 +36,7 @@ struct _TincanRemoteRoom
   guint              detect_id;
   TincanRemoteState  state;
   GQueue             awaiting_echo;   /* tutorial dialects: GTasks whose text must come back */
+  GQueue             deferred;        /* sent while detecting the dialect: Deferred */
   gint64             next_local_id;
 };
 
@@ -48,6 +49,38 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TincanRemoteRoom, tincan_remote_room, G_TYPE_OBJECT)
+
+typedef struct
+{
+  char                *to_nick;
+  char                *text;
+  GCancellable        *cancellable;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} Deferred;
+
+static void
+deferred_free (Deferred *deferred)
+{
+  g_free (deferred->to_nick);
+  g_free (deferred->text);
+  g_clear_object (&deferred->cancellable);
+  g_free (deferred);
+}
+
+/* Sends what waited for the dialect to be known, in order. */
+static void
+flush_deferred (TincanRemoteRoom *self)
+{
+  Deferred *deferred;
+
+  while ((deferred = g_queue_pop_head (&self->deferred)) != NULL)
+    {
+      tincan_remote_room_send_async (self, deferred->to_nick, deferred->text, deferred->cancellable,
+                                     deferred->callback, deferred->user_data);
+      deferred_free (deferred);
+    }
+}
 
 static void
 set_state (TincanRemoteRoom  *self,
@@ -80,6 +113,7 @@ tincan_remote_room_dispose (GObject *object)
 
   g_clear_handle_id (&self->detect_id, g_source_remove);
   fail_awaiting (self, "The room was closed");
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) deferred_free);
   if (self->socket != NULL)
     g_signal_handlers_disconnect_by_data (self->socket, self);
   if (self->manager != NULL)
@@ -140,6 +174,7 @@ static void
 tincan_remote_room_init (TincanRemoteRoom *self)
 {
   g_queue_init (&self->awaiting_echo);
+  g_queue_init (&self->deferred);
   self->next_local_id = 1;
 }
 
@@ -261,6 +296,7 @@ on_tincan_event (TincanRemoteRoom *self,
             tincan_room_mirror_message (self->room, message);
         }
       set_state (self, TINCAN_REMOTE_CONNECTED);
+      flush_deferred (self);
     }
   else if (g_strcmp0 (name, "message") == 0)
     {
@@ -381,6 +417,7 @@ on_detect_timeout (gpointer user_data)
   self->dialect = TINCAN_DIALECT_CHAT_MESSAGE;
   mirror_user_named (self, self->nick, TINCAN_DIALECT_CHAT_MESSAGE);
   set_state (self, TINCAN_REMOTE_CONNECTED);
+  flush_deferred (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -603,10 +640,24 @@ tincan_remote_room_send_async (TincanRemoteRoom    *self,
   g_return_if_fail (TINCAN_IS_REMOTE_ROOM (self));
   g_return_if_fail (text != NULL);
 
+  if (self->detecting)
+    {
+      Deferred *deferred = g_new0 (Deferred, 1);
+
+      /* Which event carries it depends on the dialect, not known yet. */
+      deferred->to_nick = g_strdup (to_nick);
+      deferred->text = g_strdup (text);
+      deferred->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+      deferred->callback = callback;
+      deferred->user_data = user_data;
+      g_queue_push_tail (&self->deferred, deferred);
+      return;
+    }
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tincan_remote_room_send_async);
 
-  switch (self->detecting ? TINCAN_DIALECT_TINCAN : self->dialect)
+  switch (self->dialect)
     {
     case TINCAN_DIALECT_TINCAN:
       if (to_nick != NULL)
