@@ -146,17 +146,19 @@ run_host (Options *options)
   if (!tincan_host_listen (host, options->bind, options->port, TRUE, &error))
     return fail ("cannot listen on %s port %d: %s", options->bind, options->port, error->message);
 
+  /* Before the "listening" line: whoever reads it may signal us at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, quit_loop, loop);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+#endif
+
   printf ("Tincan listening on http://%s:%u/\n", options->bind, tincan_host_get_port (host));
   urls = tincan_host_dup_urls (host);
   for (guint i = 0; urls[i] != NULL; i++)
     printf ("  join at %s\n", urls[i]);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-#ifdef G_OS_UNIX
-  g_unix_signal_add (SIGINT, quit_loop, loop);
-  g_unix_signal_add (SIGTERM, quit_loop, loop);
-#endif
   g_main_loop_run (loop);
 
   /* Clean shutdown: everyone told, every accepted message on disk. */

@@ -113,6 +113,16 @@ emit_typing (SioBroadcast *to,
   _tincan_emit_node (to, "typing", node);
 }
 
+static void
+emit_renamed (SioBroadcast *to,
+              TincanRoom   *room,
+              TincanUser   *user)
+{
+  g_autoptr(JsonNode) node = _tincan_user_to_json (user);
+
+  _tincan_emit_node (to, "user-renamed", node);
+}
+
 const TincanDialectOps tincan_dialect_tincan = {
   .id = TINCAN_DIALECT_TINCAN,
   .room = "dialect:tincan",
@@ -121,5 +131,6 @@ const TincanDialectOps tincan_dialect_tincan = {
   .emit_joined = emit_joined,
   .emit_left = emit_left,
   .emit_typing = emit_typing,
+  .emit_renamed = emit_renamed,
   .echo_to_author = TRUE,
 };

@@ -137,6 +137,14 @@ emit_left (SioBroadcast *to,
   emit_updateusers (to, room);
 }
 
+static void
+emit_renamed (SioBroadcast *to,
+              TincanRoom   *room,
+              TincanUser   *user)
+{
+  emit_updateusers (to, room);
+}
+
 const TincanDialectOps tincan_dialect_usernames = {
   .id = TINCAN_DIALECT_USERNAMES,
   .room = "dialect:usernames",
@@ -144,5 +152,6 @@ const TincanDialectOps tincan_dialect_usernames = {
   .emit_message = emit_message,
   .emit_joined = emit_joined,
   .emit_left = emit_left,
+  .emit_renamed = emit_renamed,
   .echo_to_author = TRUE,
 };

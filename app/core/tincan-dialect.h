@@ -40,6 +40,10 @@ typedef struct
   void (*emit_typing)  (SioBroadcast  *to,
                         TincanRoom    *room,
                         TincanUser    *user);
+  /* After a rename; the user already carries the new nickname. */
+  void (*emit_renamed) (SioBroadcast  *to,
+                        TincanRoom    *room,
+                        TincanUser    *user);
   /* Whether a message's author gets it back (the official demo adds its own lines itself). */
   gboolean echo_to_author;
 } TincanDialectOps;

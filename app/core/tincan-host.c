@@ -374,6 +374,16 @@ on_user_left (TincanRoom *room,
 }
 
 static void
+on_user_renamed (TincanRoom *room,
+                 TincanUser *user,
+                 const char *old_nick,
+                 TincanHost *self)
+{
+  host_log (self, "%s is now %s", old_nick, tincan_user_get_nick (user));
+  broadcast_user_event (self, user, G_STRUCT_OFFSET (TincanDialectOps, emit_renamed));
+}
+
+static void
 on_user_typing (TincanRoom *room,
                 TincanUser *user,
                 TincanHost *self)
@@ -395,6 +405,9 @@ on_kick (TincanRoom *room,
 
   socket = g_object_ref (guest->socket);
   host_log (self, "%s %s by the host", tincan_user_get_nick (user), ban ? "banned" : "kicked");
+  /* Gone from the room for this reason, before the connection ends for its own. */
+  g_hash_table_remove (self->guests_by_user, tincan_user_get_id (user));
+  tincan_room_leave (self->room, user, ban ? "banned" : "kicked");
   if (guest->dialect == &tincan_dialect_tincan)
     {
       g_autoptr(JsonObject) object = json_object_new ();
@@ -560,7 +573,6 @@ admit (SioSocket  *socket,
        gpointer    user_data)
 {
   TincanHost *self = user_data;
-  TincanHistory *history = tincan_room_get_history (self->room);
   g_autofree char *address = peer_address (socket);
   g_autoptr(GError) refusal = NULL;
   gboolean tincan = is_tincan_client (socket);
@@ -578,7 +590,7 @@ admit (SioSocket  *socket,
                              given ? "Wrong passcode" : "This room needs a passcode");
     }
 
-  if (refusal == NULL && history != NULL && tincan_history_is_banned (history, nick, address))
+  if (refusal == NULL && tincan_room_is_banned (self->room, nick, address))
     g_set_error_literal (&refusal, TINCAN_ERROR, TINCAN_ERROR_BANNED, "You are banned from this room");
 
   if (refusal == NULL && tincan)
@@ -686,6 +698,7 @@ tincan_host_new (TincanRoom *room)
   g_signal_connect_object (room, "user-joined", G_CALLBACK (on_user_joined), self, 0);
   g_signal_connect_object (room, "user-left", G_CALLBACK (on_user_left), self, 0);
   g_signal_connect_object (room, "typing", G_CALLBACK (on_user_typing), self, 0);
+  g_signal_connect_object (room, "user-renamed", G_CALLBACK (on_user_renamed), self, 0);
   g_signal_connect_object (room, "kick", G_CALLBACK (on_kick), self, 0);
 
   self->host_user = tincan_user_new ("host", tincan_room_get_host_nick (room), TINCAN_DIALECT_HOST, "desktop", NULL);
@@ -852,6 +865,21 @@ tincan_host_dup_urls (TincanHost *self)
  *
  * The host chatting from the window or the terminal: it reaches every dialect.
  */
+static void
+on_host_posted (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  TincanMessage *message = tincan_room_post_finish (TINCAN_ROOM (source), result, &error);
+
+  if (message == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, message, g_object_unref);
+}
+
 void
 tincan_host_post_async (TincanHost          *self,
                         const char          *to_nick,
@@ -860,19 +888,31 @@ tincan_host_post_async (TincanHost          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
+  GTask *task;
+
   g_return_if_fail (TINCAN_IS_HOST (self));
 
-  tincan_room_post_async (self->room, self->host_user, to_nick, text, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tincan_host_post_async);
+  tincan_room_post_async (self->room, self->host_user, to_nick, text, cancellable, on_host_posted, task);
 }
 
+/**
+ * tincan_host_post_finish:
+ * @self: a host
+ * @result: the result
+ * @error: why the message was refused
+ *
+ * Returns: (transfer full): the stored message
+ */
 TincanMessage *
 tincan_host_post_finish (TincanHost    *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (TINCAN_IS_HOST (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return tincan_room_post_finish (self->room, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

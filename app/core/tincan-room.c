@@ -42,6 +42,7 @@ struct _TincanRoom
   GHashTable    *by_id;          /* id → TincanUser (borrowed from users) */
   GHashTable    *by_nick;        /* casefolded nick → TincanUser (borrowed) */
   GHashTable    *recent_posts;   /* user id → GQueue of gint64 times, for the flood limit */
+  GHashTable    *bans;           /* "nick:<folded>" / "address:<ip>": held even without a history */
   gint64         next_id;
   guint          next_guest;
   guint          history_length;
@@ -101,6 +102,7 @@ tincan_room_dispose (GObject *object)
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->by_nick, g_hash_table_unref);
   g_clear_pointer (&self->recent_posts, g_hash_table_unref);
+  g_clear_pointer (&self->bans, g_hash_table_unref);
   g_clear_object (&self->users);
   g_clear_object (&self->messages);
   g_clear_object (&self->history);
@@ -170,6 +172,7 @@ tincan_room_init (TincanRoom *self)
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_nick = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->recent_posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_times);
+  self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->history_length = DEFAULT_HISTORY_LENGTH;
   self->max_length = DEFAULT_MAX_LENGTH;
   self->flood_messages = DEFAULT_FLOOD_MESSAGES;
@@ -446,11 +449,59 @@ tincan_room_unique_nick (TincanRoom *self,
 
   for (guint n = 2; ; n++)
     {
-      g_autofree char *nick = g_strdup_printf ("%s-%u", wanted, n);
+      g_autofree char *suffix = g_strdup_printf ("-%u", n);
+      glong room_for = MAX_NICK_CHARS - (glong) strlen (suffix);
+      g_autofree char *base = g_utf8_substring (wanted, 0, MIN (g_utf8_strlen (wanted, -1), room_for));
+      g_autofree char *nick = g_strconcat (base, suffix, NULL);
 
-      if (tincan_room_lookup_nick (self, nick) == NULL)
+      /* The result must itself be a usable nickname: within the length limit, not reserved. */
+      if (tincan_room_lookup_nick (self, nick) == NULL && tincan_room_check_nick (self, nick, NULL))
         return g_steal_pointer (&nick);
     }
+}
+
+static char *
+ban_key (const char *kind,
+         const char *value)
+{
+  g_autofree char *folded = NULL;
+
+  if (g_str_equal (kind, "nick"))
+    return g_strconcat ("nick:", (folded = g_utf8_casefold (value, -1)), NULL);
+  /* An IPv4 client seen through an IPv6 socket is the same client. */
+  if (g_str_has_prefix (value, "::ffff:") && strchr (value + 7, '.') != NULL)
+    value += 7;
+  return g_strconcat ("address:", value, NULL);
+}
+
+/**
+ * tincan_room_is_banned:
+ * @self: a room
+ * @nick: (nullable): a nickname
+ * @address: (nullable): an IP address
+ *
+ * Returns: %TRUE if either is banned, this session or (with a history) before
+ */
+gboolean
+tincan_room_is_banned (TincanRoom *self,
+                       const char *nick,
+                       const char *address)
+{
+  g_return_val_if_fail (TINCAN_IS_ROOM (self), FALSE);
+
+  if (nick != NULL)
+    {
+      g_autofree char *key = ban_key ("nick", nick);
+      if (g_hash_table_contains (self->bans, key))
+        return TRUE;
+    }
+  if (address != NULL)
+    {
+      g_autofree char *key = ban_key ("address", address);
+      if (g_hash_table_contains (self->bans, key))
+        return TRUE;
+    }
+  return self->history != NULL && tincan_history_is_banned (self->history, nick, address);
 }
 
 /**
@@ -480,7 +531,7 @@ tincan_room_join (TincanRoom  *self,
       return FALSE;
     }
 
-  if (self->history != NULL && tincan_history_is_banned (self->history, nick, tincan_user_get_address (user)))
+  if (tincan_room_is_banned (self, nick, tincan_user_get_address (user)))
     {
       g_set_error_literal (error, TINCAN_ERROR, TINCAN_ERROR_BANNED, "You are banned from this room");
       return FALSE;
@@ -553,8 +604,20 @@ tincan_room_rename (TincanRoom  *self,
 
   g_return_val_if_fail (TINCAN_IS_ROOM (self), FALSE);
 
+  if (!find_user (self, user, NULL))
+    {
+      g_set_error_literal (error, TINCAN_ERROR, TINCAN_ERROR_NOT_JOINED, "Join the room first");
+      return FALSE;
+    }
+
   if (!tincan_room_check_nick (self, nick, error))
     return FALSE;
+
+  if (tincan_room_is_banned (self, nick, NULL))
+    {
+      g_set_error_literal (error, TINCAN_ERROR, TINCAN_ERROR_BANNED, "That nickname is banned from this room");
+      return FALSE;
+    }
 
   owner = tincan_room_lookup_nick (self, nick);
   if (owner != NULL && owner != user)
@@ -885,6 +948,12 @@ tincan_room_kick (TincanRoom *self,
   g_return_if_fail (TINCAN_IS_USER (user));
 
   hold = g_object_ref (user);
+  if (ban)
+    {
+      g_hash_table_add (self->bans, ban_key ("nick", tincan_user_get_nick (user)));
+      if (tincan_user_get_address (user) != NULL)
+        g_hash_table_add (self->bans, ban_key ("address", tincan_user_get_address (user)));
+    }
   if (ban && self->history != NULL)
     {
       g_autoptr(GError) error = NULL;

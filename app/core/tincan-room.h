@@ -77,6 +77,9 @@ gboolean       tincan_room_check_nick         (TincanRoom    *self,
 char          *tincan_room_free_guest_nick    (TincanRoom    *self);
 char          *tincan_room_unique_nick        (TincanRoom    *self,
                                                const char    *wanted);
+gboolean       tincan_room_is_banned          (TincanRoom    *self,
+                                               const char    *nick,
+                                               const char    *address);
 gboolean       tincan_room_join               (TincanRoom    *self,
                                                TincanUser    *user,
                                                GError       **error);
