@@ -97,7 +97,8 @@ function analyze(dir) {
     if (r.genCpuPct > 85) anomalies.push(`${who}: generator at ${r.genCpuPct}% of its core (may be generator-bound)`);
     if (r.otherCpuPct > 60) anomalies.push(`${who}: other processes used ${r.otherCpuPct}% of a core during the run`);
   }
-  return { dir, meta, sat, runs, sweep, metrics, anomalies };
+  const tries = new Set(runs.map((r) => r.try)).size;
+  return { dir, meta, sat, runs, sweep, metrics, anomalies, tries };
 }
 
 // ---- formatting
@@ -123,7 +124,7 @@ function markdown(a) {
     `Tincan \`conformance-server --mode bench\` at ${meta.commit || '?'}` +
     (meta.trackedFilesModified ? ` (+${meta.trackedFilesModified} modified files)` : '') +
     `. Host: ${meta.host ? `${meta.host.cpus} × ${meta.host.model}, ${meta.host.memGiB} GiB, Linux ${meta.host.kernel}` : '?'}; ` +
-    `server on CPU ${meta.serverCpu ?? '?'}, generator on CPU ${meta.genCpu ?? '?'}; ${meta.tries ?? '?'} interleaved tries (Node, Tincan, Node, Tincan, …), ` +
+    `server on CPU ${meta.serverCpu ?? '?'}, generator on CPU ${meta.genCpu ?? '?'}; ${a.tries} interleaved tries (Node, Tincan, Node, Tincan, …), ` +
     `each server restarted per measurement.` + (sat ? ` Node's saturation load: ${sat} msgs/s per sender × 10 senders × 1000 clients = ${(sat * 10000).toLocaleString('en-US')} deliveries/s offered.` : ''), '');
   o.push('| Metric | Node median [min–max] | Tincan median [min–max] | Tincan vs Node | per try | Target | Met? |');
   o.push('|---|---|---|---|---|---|---|');

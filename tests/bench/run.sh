@@ -25,7 +25,8 @@
 #
 # Env: TRIES, SAT_RATE, SAT_RATES (sweep list), ONLY (subset of: fanout1000 fanout100 sat idle
 # connrate), NODE_PORT/TINCAN_PORT (29301/29302), SERVER_CPU, GEN_CPU, QUIET_MAX, QUIET_WAIT,
-# PLOT (default docs/bench.svg; empty = no plot).
+# PLOT (default docs/bench.svg; empty = no plot), RUN_DIR (results/run-<stamp>: add TRIES more tries
+# to that session, at its saturation rate).
 #
 # Output: tests/bench/results/run-<stamp>/{node-socketio,tincan}-try<N>.jsonl (one JSON object per
 # run, loadgen's fields plus server, try, preBusyPct, quietWaitSec), meta.json, SUMMARY.md; the
@@ -33,6 +34,7 @@
 
 set -u
 
+CALLER_DIR=$PWD
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 
@@ -70,7 +72,7 @@ for t in node npm taskset timeout ss; do
   command -v $t > /dev/null || { echo "run.sh: needs $t" >&2; exit 2; }
 done
 
-cd "$BENCH_DIR"
+cd "$BENCH_DIR" || exit 2
 if [ ! -f node_modules/socket.io/package.json ] || [ ! -f node_modules/ws/package.json ]; then
   echo "run.sh: npm ci (socket.io 4.8.4, ws 8.23.0)" >&2
   npm ci --no-audit --no-fund > /dev/null || { echo "run.sh: npm ci failed" >&2; exit 2; }
@@ -88,8 +90,21 @@ for p in "$NODE_PORT" "$TINCAN_PORT"; do
   fi
 done
 
-STAMP=$(date +%Y%m%d-%H%M%S)
-OUT=results/run-$STAMP
+FIRST_TRY=1
+if [ -n "${RUN_DIR:-}" ]; then
+  # add TRIES more tries to an earlier session (same saturation rate, tries numbered on)
+  OUT=$(cd "$CALLER_DIR" && cd "$RUN_DIR" 2> /dev/null && pwd) || { echo "run.sh: no $RUN_DIR" >&2; exit 2; }
+  if [ -z "${SAT_RATE:-}" ]; then
+    SAT_RATE=$(node -e 'const s = require(process.argv[1]).satRate; if (s) console.log(s);' "$OUT/sat.json" 2> /dev/null)
+  fi
+  FIRST_TRY=$(($(cat "$OUT"/*-try*.jsonl 2> /dev/null | node -e '
+    let m = 0; for (const l of require("fs").readFileSync(0, "utf8").split("\n")) if (l.trim()) m = Math.max(m, JSON.parse(l).try || 0);
+    console.log(m);') + 1))
+  META=$OUT/meta-try$FIRST_TRY.json
+else
+  OUT=results/run-$(date +%Y%m%d-%H%M%S)
+  META=$OUT/meta.json
+fi
 mkdir -p "$OUT/logs"
 T_START=$(date +%s)
 
@@ -110,12 +125,12 @@ T_START=$(date +%s)
       host: { cpus: os.cpus().length, model: os.cpus()[0] && os.cpus()[0].model,
               memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), kernel: os.release() },
     }, null, 2));'
-} > "$OUT/meta.json"
+} > "$META"
 
 # ---- servers
 SPID=""
 start_server() { # name port
-  local name=$1 port=$2 i
+  local name=$1 port=$2
   stop_server
   if [ -n "$(ss -Hltn "sport = :$port")" ]; then
     echo "run.sh: port $port taken by someone else" >&2
@@ -127,7 +142,7 @@ start_server() { # name port
     taskset -c "$SERVER_CPU" "$BIN" --mode bench --port "$port" >> "$OUT/logs/$name.log" 2>&1 &
   fi
   SPID=$!
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     if (exec 3<> /dev/tcp/127.0.0.1/"$port") 2> /dev/null; then break; fi
     kill -0 "$SPID" 2> /dev/null || break
     sleep 0.1
@@ -140,10 +155,9 @@ start_server() { # name port
   sleep 1 # let the runtime settle before the RSS baseline
 }
 stop_server() {
-  local i
   if [ -n "$SPID" ] && kill -0 "$SPID" 2> /dev/null; then
     kill "$SPID"
-    for i in $(seq 1 50); do kill -0 "$SPID" 2> /dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do kill -0 "$SPID" 2> /dev/null || break; sleep 0.1; done
     kill -0 "$SPID" 2> /dev/null && kill -9 "$SPID"
     wait "$SPID" 2> /dev/null
   fi
@@ -213,7 +227,7 @@ if [[ " $ONLY " == *" sat "* ]] && [ -z "${SAT_RATE:-}" ]; then
   for r in $SAT_RATES; do
     last_rate=$r
     sat=0
-    for attempt in 1 2; do
+    for _ in 1 2; do
       gen node-socketio sweep "sweep-r$r" 45 "${FANOUT[@]}" --rate "$r" --duration 6 --warmup 2
       if echo "$LAST" | P99=$SAT_P99_MS MINR=$SAT_MIN_RATIO node -e '
           const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -234,8 +248,8 @@ fi
 echo "{\"satRate\": ${SAT_RATE:-null}}" > "$OUT/sat.json"
 
 # ---- interleaved tries
-for try in $(seq 1 "$TRIES"); do
-  echo "== try $try/$TRIES" >&2
+for try in $(seq "$FIRST_TRY" $((FIRST_TRY + TRIES - 1))); do
+  echo "== try $try" >&2
   for part in $ONLY; do
     for name in node-socketio tincan; do
       port=$NODE_PORT
@@ -268,7 +282,7 @@ for try in $(seq 1 "$TRIES"); do
 done
 rm -f "$OUT/.last.json"
 
-echo "== done in $(($(date +%s) - T_START)) s; results in tests/bench/$OUT" >&2
+echo "== done in $(($(date +%s) - T_START)) s; results in $OUT" >&2
 node report.js "$OUT" > "$OUT/SUMMARY.md"
 cp "$OUT/SUMMARY.md" results/SUMMARY.md
 if [ -n "$PLOT" ]; then
