@@ -664,14 +664,27 @@ emit_connect_error (SioClientSocket *self,
   g_signal_emit (self, signals[CONNECT_ERROR], 0, error, data);
 }
 
+/* json_object_get_string_member_with_default() is g_critical() about members that are objects
+ * or arrays, and what the server sends may be anything. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static void
 on_connect_packet (SioClientSocket *self,
                    SioPacket       *packet)
 {
   JsonNode *data = sio_packet_get_data (packet);
   JsonObject *object = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
-  const char *sid = object ? json_object_get_string_member_with_default (object, "sid", NULL) : NULL;
-  const char *pid = object ? json_object_get_string_member_with_default (object, "pid", NULL) : NULL;
+  const char *sid = get_string_member (object, "sid");
+  const char *pid = get_string_member (object, "pid");
 
   if (sid == NULL || sid[0] == '\0')
     {
@@ -693,7 +706,7 @@ static void
 on_connect_error_packet (SioClientSocket *self,
                          SioPacket       *packet)
 {
-  g_autoptr(SioClientSocket) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientSocket) hold = g_object_ref (self);
   g_autoptr(GError) error = NULL;
   JsonNode *data = sio_packet_get_data (packet);
   JsonNode *extra = NULL;
@@ -703,7 +716,7 @@ on_connect_error_packet (SioClientSocket *self,
     {
       JsonObject *object = json_node_get_object (data);
 
-      message = json_object_get_string_member_with_default (object, "message", NULL);
+      message = get_string_member (object, "message");
       extra = json_object_get_member (object, "data");
     }
   else if (data != NULL && JSON_NODE_HOLDS_VALUE (data) &&
@@ -755,7 +768,7 @@ _sio_client_socket_on_close (SioClientSocket *self,
                              const char      *reason,
                              const GError    *error)
 {
-  g_autoptr(SioClientSocket) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientSocket) hold = g_object_ref (self);
   gboolean was_connected = self->connected;
 
   /* The manager's own word for its close() is the client's disconnect. */
@@ -782,7 +795,7 @@ void
 _sio_client_socket_on_error (SioClientSocket *self,
                              const GError    *error)
 {
-  g_autoptr(SioClientSocket) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientSocket) hold = g_object_ref (self);
 
   if (!self->connected)
     emit_connect_error (self, error, NULL);
@@ -792,7 +805,7 @@ void
 _sio_client_socket_on_packet (SioClientSocket *self,
                               SioPacket       *packet)
 {
-  g_autoptr(SioClientSocket) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientSocket) hold = g_object_ref (self);
 
   switch (sio_packet_get_kind (packet))
     {
@@ -1126,6 +1139,9 @@ sio_client_socket_emit_string (SioClientSocket *self,
  * event that times out or is cancelled is taken out of the buffer. The wait fails with
  * %SIO_ERROR_TIMEOUT after @timeout_ms, with %SIO_ERROR_CLOSED when the connection the event
  * left on is lost first, and with %G_IO_ERROR_CANCELLED.
+ *
+ * As with any GIO operation, the pending call keeps @self (and so its manager) alive until it
+ * completes: without a timeout or a cancellable, that is until the server answers.
  */
 void
 sio_client_socket_emit_with_ack_async (SioClientSocket     *self,

@@ -587,7 +587,7 @@ on_ws_message (SoupWebsocketConnection *ws,
                gpointer                 user_data)
 {
   SioClientTransport *self = user_data;
-  g_autoptr(SioClientTransport) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientTransport) hold = g_object_ref (self);
   g_autoptr(SioEnginePacket) packet = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -637,7 +637,7 @@ on_ws_closed (SoupWebsocketConnection *ws,
               gpointer                 user_data)
 {
   SioClientTransport *self = user_data;
-  g_autoptr(SioClientTransport) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientTransport) hold = g_object_ref (self);
   g_autofree char *description = NULL;
 
   if (self->lingering)
@@ -725,7 +725,7 @@ static void
 on_ws_drain (gpointer user_data)
 {
   SioClientTransport *self = user_data;
-  g_autoptr(SioClientTransport) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientTransport) hold = g_object_ref (self);
 
   self->drain_id = 0;
   if (self->state == STATE_CLOSED)
@@ -856,7 +856,7 @@ on_linger_timeout (gpointer user_data)
 void
 _sio_client_transport_close (SioClientTransport *self)
 {
-  g_autoptr(SioClientTransport) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioClientTransport) hold = g_object_ref (self);
   TransportState state = self->state;
 
   if (state == STATE_CLOSED)

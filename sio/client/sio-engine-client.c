@@ -530,7 +530,7 @@ static void
 on_ping_timeout (gpointer user_data)
 {
   SioEngineClient *self = user_data;
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   g_autoptr(GError) error = NULL;
 
   self->ping_timer_id = 0;
@@ -555,7 +555,7 @@ static void
 on_ping_expired (gpointer user_data)
 {
   SioEngineClient *self = user_data;
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   g_autoptr(GError) error = NULL;
 
   self->idle_id = 0;
@@ -746,7 +746,7 @@ static void
 probe_failed (SioEngineClient *self,
               const GError    *error)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
 
   if (self->probe == NULL)
     return;
@@ -771,7 +771,7 @@ static void
 on_polling_paused (SioClientTransport *transport,
                    SioEngineClient    *self)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   SioClientTransport *ws;
 
   if (self->probe == NULL || self->state == STATE_CLOSED)
@@ -866,7 +866,7 @@ on_transport_packet (SioClientTransport *transport,
                      SioEnginePacket    *packet,
                      SioEngineClient    *self)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   SioEnginePacketType type = sio_engine_packet_get_kind (packet);
 
   if (self->state != STATE_OPENING && self->state != STATE_OPEN && self->state != STATE_CLOSING)
@@ -928,7 +928,7 @@ on_transport_error (SioClientTransport *transport,
                     const GError       *error,
                     SioEngineClient    *self)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
 
   on_close (self, "transport error", error);
 }
@@ -938,7 +938,7 @@ on_transport_close (SioClientTransport *transport,
                     const char         *description,
                     SioEngineClient    *self)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   g_autoptr(GError) error = NULL;
 
   /* A session still opening that loses its transport failed to open: say so with an error. */
@@ -1005,7 +1005,7 @@ static void
 on_transport_drain (SioClientTransport *transport,
                     SioEngineClient    *self)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
 
   g_ptr_array_remove_range (self->write_buffer, 0, self->prev_buffer_len);
   self->prev_buffer_len = 0;
@@ -1028,7 +1028,7 @@ on_close (SioEngineClient *self,
           const char      *reason,
           const GError    *error)
 {
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   gboolean held;
 
   if (self->state != STATE_OPENING && self->state != STATE_OPEN && self->state != STATE_CLOSING)
@@ -1071,7 +1071,7 @@ static void
 on_deferred_failure (gpointer user_data)
 {
   SioEngineClient *self = user_data;
-  g_autoptr(SioEngineClient) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioEngineClient) hold = g_object_ref (self);
   g_autoptr(GError) error = g_steal_pointer (&self->deferred_error);
 
   self->idle_id = 0;

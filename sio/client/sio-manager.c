@@ -589,7 +589,7 @@ on_close (SioManager   *self,
           const char   *reason,
           const GError *error)
 {
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
   g_autoptr(GPtrArray) sockets = NULL;
 
   g_debug ("Socket.IO connection to %s closed: %s", self->uri, reason);
@@ -625,7 +625,7 @@ static void
 on_open_error (SioManager   *self,
                const GError *error)
 {
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
 
   g_debug ("Socket.IO connection to %s failed: %s", self->uri, error->message);
 
@@ -663,7 +663,7 @@ static void
 on_engine_open (SioEngineClient *engine,
                 SioManager      *self)
 {
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
   g_autoptr(GPtrArray) sockets = NULL;
   gboolean for_reconnect;
 
@@ -695,7 +695,7 @@ on_engine_close (SioEngineClient *engine,
                  const GError    *error,
                  SioManager      *self)
 {
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
 
   if (self->state == STATE_OPENING)
     {
@@ -739,7 +739,7 @@ on_engine_message (SioEngineClient *engine,
                    SioEnginePacket *message,
                    SioManager      *self)
 {
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
   g_autoptr(SioPacket) packet = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok;
@@ -839,7 +839,7 @@ static void
 on_reconnect_timer (gpointer user_data)
 {
   SioManager *self = user_data;
-  g_autoptr(SioManager) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(SioManager) hold = g_object_ref (self);
 
   self->reconnect_id = 0;
   if (self->skip_reconnect)

@@ -15,6 +15,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_DIR/../.." && pwd)
 BIN=${1:-${TINCAN_BIN:-$ROOT/build-bench/app/tincan}}
 [ -x "$BIN" ] || BIN=$ROOT/build/app/tincan
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 TRIES=${TRIES:-3}
 SERVER_CPU=${SERVER_CPU:-0}
 GEN_CPU=${GEN_CPU:-1}
@@ -44,7 +45,7 @@ for try in $(seq 1 "$TRIES"); do
 
   rm -rf "$DATA/$try"
   taskset -c "$SERVER_CPU" "$BIN" --headless --port "$TINCAN_PORT" --bind 127.0.0.1 \
-    --data-dir "$DATA/$try" --flood-limit 0 > /dev/null 2>&1 &
+    --data-dir "$DATA/$try" --flood-limit 0 > /dev/null 2> "$OUT/tincan-$try.log" &
   SPID=$!
   sleep 1.5
   echo "try $try tincan: $(run tincan-headless "$TINCAN_PORT" | grep -o '"deliveredPerSec":[0-9]*')"
