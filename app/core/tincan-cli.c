@@ -153,7 +153,11 @@ run_host (Options *options)
   g_unix_signal_add (SIGTERM, quit_loop, loop);
 #endif
 
-  printf ("Tincan listening on http://%s:%u/\n", options->bind, tincan_host_get_port (host));
+  {
+    g_autofree char *url = tincan_host_get_url (host);
+
+    printf ("Tincan listening on %s\n", url);
+  }
   urls = tincan_host_dup_urls (host);
   for (guint i = 0; urls[i] != NULL; i++)
     printf ("  join at %s\n", urls[i]);

@@ -817,6 +817,30 @@ tincan_host_get_port (TincanHost *self)
   return self->port;
 }
 
+/* An address as it goes in a URL: IPv6 literals in brackets. */
+static char *
+url_for (const char *address,
+         guint       port)
+{
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u/", address, port);
+  return g_strdup_printf ("http://%s:%u/", address, port);
+}
+
+/**
+ * tincan_host_get_url:
+ * @self: a listening host
+ *
+ * Returns: (transfer full): the URL of the address the host is bound to
+ */
+char *
+tincan_host_get_url (TincanHost *self)
+{
+  g_return_val_if_fail (TINCAN_IS_HOST (self), NULL);
+
+  return url_for (self->bind_address ? self->bind_address : "0.0.0.0", self->port);
+}
+
 /**
  * tincan_host_dup_urls:
  * @self: a listening host
@@ -837,17 +861,17 @@ tincan_host_dup_urls (TincanHost *self)
 
       for (guint i = 0; lan[i] != NULL; i++)
         {
-          g_autofree char *url = g_strdup_printf ("http://%s:%u/", lan[i], self->port);
+          g_autofree char *url = url_for (lan[i], self->port);
           g_strv_builder_add (builder, url);
         }
       {
-        g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", self->port);
+        g_autofree char *url = url_for ("127.0.0.1", self->port);
         g_strv_builder_add (builder, url);
       }
     }
   else
     {
-      g_autofree char *url = g_strdup_printf ("http://%s:%u/", self->bind_address, self->port);
+      g_autofree char *url = url_for (self->bind_address, self->port);
       g_strv_builder_add (builder, url);
     }
 

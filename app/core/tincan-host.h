@@ -29,6 +29,7 @@ gboolean     tincan_host_listen         (TincanHost          *self,
                                          gboolean             try_next,
                                          GError             **error);
 guint        tincan_host_get_port       (TincanHost          *self);
+char        *tincan_host_get_url        (TincanHost          *self);
 GStrv        tincan_host_dup_urls       (TincanHost          *self);
 void         tincan_host_post_async     (TincanHost          *self,
                                          const char          *to_nick,

@@ -17,9 +17,9 @@
 #include "config.h"
 
 #include "tincan-web.h"
-#include "tincan-web-resources.h"
 
 #include "sio.h"
+#include "tincan-web-resources.h"
 
 #include <string.h>
 
