@@ -16,17 +16,15 @@
 
 #include "config.h"
 
-#include "sio-json.h"
+#include "sio-event-args.h"
 #include "sio-server-private.h"
 
 struct _SioEvent
 {
-  guint      ref_count;
-  SioSocket *socket;
-  SioPacket *packet;
-  guint      first_arg;   /* 1 for an event (after its name), 0 for an ack response */
-  gboolean   acked;
-  char      *name;        /* a numeric event name, as the string JavaScript would key it by */
+  guint         ref_count;
+  SioSocket    *socket;
+  SioEventArgs  args;
+  gboolean      acked;
 };
 
 G_DEFINE_BOXED_TYPE (SioEvent, sio_event, sio_event_ref, sio_event_unref)
@@ -40,8 +38,7 @@ event_new (SioSocket *socket,
 
   self->ref_count = 1;
   self->socket = g_object_ref (socket);
-  self->packet = sio_packet_ref (packet);
-  self->first_arg = first_arg;
+  _sio_event_args_init (&self->args, packet, first_arg == 0);
   return self;
 }
 
@@ -81,17 +78,8 @@ sio_event_unref (SioEvent *event)
     return;
 
   g_object_unref (event->socket);
-  sio_packet_unref (event->packet);
-  g_free (event->name);
+  _sio_event_args_clear (&event->args);
   g_free (event);
-}
-
-static JsonArray *
-data_array (SioEvent *event)
-{
-  JsonNode *data = sio_packet_get_data (event->packet);
-
-  return data != NULL && JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
 }
 
 /**
@@ -103,32 +91,9 @@ data_array (SioEvent *event)
 const char *
 sio_event_get_name (SioEvent *event)
 {
-  JsonArray *data;
-  JsonNode *name;
-
   g_return_val_if_fail (event != NULL, NULL);
 
-  data = data_array (event);
-  if (event->first_arg == 0 || data == NULL || json_array_get_length (data) == 0)
-    return NULL;
-
-  name = json_array_get_element (data, 0);
-  if (json_node_get_value_type (name) == G_TYPE_STRING)
-    return json_node_get_string (name);
-
-  /* The parser accepts a number as the name; JavaScript listeners see it as a string key. */
-  if (event->name == NULL && JSON_NODE_HOLDS_VALUE (name) &&
-      (json_node_get_value_type (name) == G_TYPE_INT64 || json_node_get_value_type (name) == G_TYPE_DOUBLE))
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      if (json_node_get_value_type (name) == G_TYPE_INT64)
-        g_string_append_printf (text, "%" G_GINT64_FORMAT, json_node_get_int (name));
-      else
-        sio_json_append_number (text, json_node_get_double (name));
-      event->name = g_string_free (g_steal_pointer (&text), FALSE);
-    }
-  return event->name;
+  return _sio_event_args_get_name (&event->args);
 }
 
 /**
@@ -140,14 +105,9 @@ sio_event_get_name (SioEvent *event)
 guint
 sio_event_get_n_args (SioEvent *event)
 {
-  JsonArray *data;
-
   g_return_val_if_fail (event != NULL, 0);
 
-  data = data_array (event);
-  if (data == NULL || json_array_get_length (data) < event->first_arg)
-    return 0;
-  return json_array_get_length (data) - event->first_arg;
+  return _sio_event_args_get_n (&event->args);
 }
 
 /**
@@ -163,9 +123,7 @@ sio_event_get_arg (SioEvent *event,
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  if (index >= sio_event_get_n_args (event))
-    return NULL;
-  return json_array_get_element (data_array (event), index + event->first_arg);
+  return _sio_event_args_get (&event->args, index);
 }
 
 /**
@@ -179,11 +137,9 @@ const char *
 sio_event_get_string (SioEvent *event,
                       guint     index)
 {
-  JsonNode *arg = sio_event_get_arg (event, index);
+  g_return_val_if_fail (event != NULL, NULL);
 
-  if (arg == NULL || json_node_get_value_type (arg) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (arg);
+  return _sio_event_args_get_string (&event->args, index);
 }
 
 /**
@@ -199,9 +155,7 @@ sio_event_lookup_bytes (SioEvent *event,
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  if (node == NULL)
-    return NULL;
-  return sio_packet_lookup_placeholder (event->packet, node);
+  return _sio_event_args_lookup_bytes (&event->args, node);
 }
 
 /**
@@ -227,16 +181,9 @@ sio_event_get_bytes (SioEvent *event,
 JsonArray *
 sio_event_dup_args (SioEvent *event)
 {
-  JsonArray *args;
-  guint n;
-
   g_return_val_if_fail (event != NULL, NULL);
 
-  n = sio_event_get_n_args (event);
-  args = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (args, json_node_ref (sio_event_get_arg (event, i)));
-  return args;
+  return _sio_event_args_dup (&event->args);
 }
 
 /**
@@ -250,7 +197,7 @@ sio_event_get_attachments (SioEvent *event)
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  return sio_packet_get_attachments (event->packet);
+  return sio_packet_get_attachments (event->args.packet);
 }
 
 /**
@@ -264,7 +211,7 @@ sio_event_wants_ack (SioEvent *event)
 {
   g_return_val_if_fail (event != NULL, FALSE);
 
-  return !event->acked && sio_packet_get_id (event->packet) >= 0;
+  return !event->acked && sio_packet_get_id (event->args.packet) >= 0;
 }
 
 /**
@@ -281,7 +228,6 @@ sio_event_ack (SioEvent  *event,
                GPtrArray *attachments)
 {
   g_autoptr(SioPacket) packet = NULL;
-  g_autoptr(JsonNode) data = NULL;
 
   g_return_if_fail (event != NULL);
 
@@ -289,12 +235,6 @@ sio_event_ack (SioEvent  *event,
     return;
   event->acked = TRUE;
 
-  data = json_node_init_array (json_node_alloc (), args ? args : json_array_new ());
-  if (args == NULL)
-    json_array_unref (json_node_get_array (data));
-  packet = sio_packet_new (SIO_PACKET_ACK, sio_packet_get_namespace (event->packet),
-                           sio_packet_get_id (event->packet), data);
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    sio_packet_add_attachment (packet, g_ptr_array_index (attachments, i));
+  packet = _sio_event_args_new_ack (&event->args, args, attachments);
   _sio_socket_send_packet (event->socket, packet);
 }

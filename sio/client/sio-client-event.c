@@ -22,14 +22,14 @@
 #include "config.h"
 
 #include "sio-client-private.h"
+#include "sio-event-args.h"
 
 struct _SioClientEvent
 {
-  guint      ref_count;
-  GWeakRef   socket;
-  SioPacket *packet;
-  guint      first_arg;   /* 1 for an event (after its name), 0 for an ack response */
-  gboolean   acked;
+  guint         ref_count;
+  GWeakRef      socket;
+  SioEventArgs  args;
+  gboolean      acked;
 };
 
 G_DEFINE_BOXED_TYPE (SioClientEvent, sio_client_event, sio_client_event_ref, sio_client_event_unref)
@@ -42,8 +42,7 @@ _sio_client_event_new (SioClientSocket *socket,
 
   self->ref_count = 1;
   g_weak_ref_init (&self->socket, socket);
-  self->packet = sio_packet_ref (packet);
-  self->first_arg = 1;
+  _sio_event_args_init (&self->args, packet, FALSE);
   return self;
 }
 
@@ -53,7 +52,7 @@ _sio_client_event_new_ack_response (SioPacket *packet)
   SioClientEvent *self = _sio_client_event_new (NULL, packet);
 
   /* A response cannot itself be acknowledged. */
-  self->first_arg = 0;
+  self->args.first_arg = 0;
   self->acked = TRUE;
   return self;
 }
@@ -61,7 +60,7 @@ _sio_client_event_new_ack_response (SioPacket *packet)
 SioPacket *
 _sio_client_event_get_packet (SioClientEvent *event)
 {
-  return event->packet;
+  return event->args.packet;
 }
 
 /**
@@ -92,39 +91,23 @@ sio_client_event_unref (SioClientEvent *event)
     return;
 
   g_weak_ref_clear (&event->socket);
-  sio_packet_unref (event->packet);
+  _sio_event_args_clear (&event->args);
   g_free (event);
-}
-
-static JsonArray *
-data_array (SioClientEvent *event)
-{
-  JsonNode *data = sio_packet_get_data (event->packet);
-
-  return data != NULL && JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
 }
 
 /**
  * sio_client_event_get_name:
  * @event: an event
  *
- * Returns: (nullable): the event name; %NULL for an acknowledgement's arguments and for
- *   events named by a number
+ * Returns: (nullable): the event name (a numeric name as its decimal string); %NULL for an
+ *   acknowledgement's arguments
  */
 const char *
 sio_client_event_get_name (SioClientEvent *event)
 {
-  JsonArray *data;
-  JsonNode *name;
-
   g_return_val_if_fail (event != NULL, NULL);
 
-  data = data_array (event);
-  if (event->first_arg == 0 || data == NULL || json_array_get_length (data) == 0)
-    return NULL;
-
-  name = json_array_get_element (data, 0);
-  return json_node_get_value_type (name) == G_TYPE_STRING ? json_node_get_string (name) : NULL;
+  return _sio_event_args_get_name (&event->args);
 }
 
 /**
@@ -136,14 +119,9 @@ sio_client_event_get_name (SioClientEvent *event)
 guint
 sio_client_event_get_n_args (SioClientEvent *event)
 {
-  JsonArray *data;
-
   g_return_val_if_fail (event != NULL, 0);
 
-  data = data_array (event);
-  if (data == NULL || json_array_get_length (data) < event->first_arg)
-    return 0;
-  return json_array_get_length (data) - event->first_arg;
+  return _sio_event_args_get_n (&event->args);
 }
 
 /**
@@ -159,9 +137,7 @@ sio_client_event_get_arg (SioClientEvent *event,
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  if (index >= sio_client_event_get_n_args (event))
-    return NULL;
-  return json_array_get_element (data_array (event), index + event->first_arg);
+  return _sio_event_args_get (&event->args, index);
 }
 
 /**
@@ -175,11 +151,9 @@ const char *
 sio_client_event_get_string (SioClientEvent *event,
                              guint           index)
 {
-  JsonNode *arg = sio_client_event_get_arg (event, index);
+  g_return_val_if_fail (event != NULL, NULL);
 
-  if (arg == NULL || json_node_get_value_type (arg) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (arg);
+  return _sio_event_args_get_string (&event->args, index);
 }
 
 /**
@@ -195,9 +169,7 @@ sio_client_event_lookup_bytes (SioClientEvent *event,
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  if (node == NULL)
-    return NULL;
-  return sio_packet_lookup_placeholder (event->packet, node);
+  return _sio_event_args_lookup_bytes (&event->args, node);
 }
 
 /**
@@ -224,16 +196,9 @@ sio_client_event_get_bytes (SioClientEvent *event,
 JsonArray *
 sio_client_event_dup_args (SioClientEvent *event)
 {
-  JsonArray *args;
-  guint n;
-
   g_return_val_if_fail (event != NULL, NULL);
 
-  n = sio_client_event_get_n_args (event);
-  args = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (args, json_node_ref (sio_client_event_get_arg (event, i)));
-  return args;
+  return _sio_event_args_dup (&event->args);
 }
 
 /**
@@ -247,7 +212,7 @@ sio_client_event_get_attachments (SioClientEvent *event)
 {
   g_return_val_if_fail (event != NULL, NULL);
 
-  return sio_packet_get_attachments (event->packet);
+  return sio_packet_get_attachments (event->args.packet);
 }
 
 /**
@@ -261,7 +226,7 @@ sio_client_event_wants_ack (SioClientEvent *event)
 {
   g_return_val_if_fail (event != NULL, FALSE);
 
-  return !event->acked && sio_packet_get_id (event->packet) >= 0;
+  return !event->acked && sio_packet_get_id (event->args.packet) >= 0;
 }
 
 /**
@@ -281,8 +246,6 @@ sio_client_event_ack (SioClientEvent *event,
 {
   g_autoptr(SioClientSocket) socket = NULL;
   g_autoptr(SioPacket) packet = NULL;
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(JsonArray) empty = NULL;
 
   g_return_if_fail (event != NULL);
 
@@ -294,12 +257,6 @@ sio_client_event_ack (SioClientEvent *event,
   if (socket == NULL)
     return;
 
-  if (args == NULL)
-    args = empty = json_array_new ();
-  data = json_node_init_array (json_node_alloc (), args);
-  packet = sio_packet_new (SIO_PACKET_ACK, sio_packet_get_namespace (event->packet),
-                           sio_packet_get_id (event->packet), data);
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    sio_packet_add_attachment (packet, g_ptr_array_index (attachments, i));
+  packet = _sio_event_args_new_ack (&event->args, args, attachments);
   _sio_client_socket_send_packet (socket, packet);
 }
