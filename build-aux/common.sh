@@ -28,6 +28,7 @@ TINCAN_RUN_PACKAGES=(
 # Node.js for the Socket.IO client conformance tests, clang for the sanitizer CI job.
 TINCAN_TEST_PACKAGES=(
   appstream
+  chromium # the browser tests (tests/browser/) drive /usr/bin/chromium
   clang
   desktop-file-utils
   nodejs
