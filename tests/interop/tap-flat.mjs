@@ -9,6 +9,9 @@
 // as unknown lines and counts as one result per describe().
 //
 //   node --test --test-reporter=./tap-flat.mjs interop-events.mjs
+//
+// Shared by the interop and browser tests (tests/meson.build); a test file's own stderr is
+// passed on too, which is where one that cannot even load says why.
 
 import { inspect } from 'node:util';
 
@@ -79,7 +82,13 @@ export default async function * tapFlat (source) {
       }
 
       case 'test:stdout':
+        yield comment(data.message);
+        break;
+
+      // Also on stderr, which meson --print-errorlogs shows: that is where a test file that
+      // cannot even load (missing packages, no Chromium) says why.
       case 'test:stderr':
+        process.stderr.write(data.message);
         yield comment(data.message);
         break;
 
