@@ -78,6 +78,7 @@ fixture_setup (Fixture       *f,
                             "data-dir", f->dir,
                             "room-name", "Lobby",
                             "nick", "Host",
+                            "flood-limit", 0,
                             "default-width", 1000,
                             "default-height", 700,
                             NULL);
