@@ -108,6 +108,10 @@ on_message (TincanRoom    *room,
             TincanMessage *message,
             gpointer       user_data)
 {
+  /* Private messages are their two parties' business, the host's only when it is one. */
+  if (!tincan_message_is_visible_to (message, tincan_room_get_host_nick (room)))
+    return;
+
   if (tincan_message_get_kind (message) == TINCAN_MESSAGE_PRIVATE)
     printf ("%s → %s: %s\n", tincan_message_get_from_nick (message), tincan_message_get_to_nick (message),
             tincan_message_get_text (message));
