@@ -1030,6 +1030,69 @@ test_unique_nick_valid (void)
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  guint          n_done;
+  TincanMessage *results[3];
+} CidResults;
+
+static void
+on_cid_posted (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CidResults *results = user_data;
+  g_autoptr(GError) error = NULL;
+
+  results->results[results->n_done++] = tincan_room_post_finish (TINCAN_ROOM (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+count_message (TincanRoom    *room,
+               TincanMessage *message,
+               guint         *n)
+{
+  (*n)++;
+}
+
+/* A client that lost its ack sends again with the same cid: one message, the same answer. */
+static void
+test_post_cid_resend (void)
+{
+  g_autoptr(TincanHistory) history = tincan_history_open (":memory:", NULL);
+  g_autoptr(TincanRoom) room = tincan_room_new ("Lobby", "Host", history);
+  g_autoptr(TincanUser) alice = join (room, "a", "alice", NULL);
+  CidResults results = { 0 };
+  guint n_published = 0;
+
+  g_signal_connect (room, "message", G_CALLBACK (count_message), &n_published);
+  /* Twice while the first is still being stored, then once after. */
+  tincan_room_post_full_async (room, alice, NULL, "hi", "c-1", NULL, on_cid_posted, &results);
+  tincan_room_post_full_async (room, alice, NULL, "hi", "c-1", NULL, on_cid_posted, &results);
+  while (results.n_done < 2)
+    g_main_context_iteration (NULL, TRUE);
+  tincan_room_post_full_async (room, alice, NULL, "hi", "c-1", NULL, on_cid_posted, &results);
+  while (results.n_done < 3)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (n_published, ==, 1);
+  g_assert_true (results.results[0] == results.results[1]);
+  g_assert_true (results.results[0] == results.results[2]);
+  g_assert_cmpstr (tincan_message_get_cid (results.results[0]), ==, "c-1");
+
+  /* Another cid is another message. */
+  results.n_done = 0;
+  g_clear_object (&results.results[0]);
+  g_clear_object (&results.results[1]);
+  g_clear_object (&results.results[2]);
+  tincan_room_post_full_async (room, alice, NULL, "hi", "c-2", NULL, on_cid_posted, &results);
+  while (results.n_done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_published, ==, 2);
+  g_clear_object (&results.results[0]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1047,6 +1110,7 @@ main (int   argc,
   g_test_add_func ("/tincan/room/post/stored-before-published", test_stored_before_published);
   g_test_add_func ("/tincan/room/post/storage-failure", test_storage_failure);
   g_test_add_func ("/tincan/room/post/ids-continue", test_ids_continue);
+  g_test_add_func ("/tincan/room/post/cid-resend", test_post_cid_resend);
   g_test_add_func ("/tincan/room/recent/memory", test_recent_memory);
   g_test_add_func ("/tincan/room/recent/history", test_recent_history);
   g_test_add_func ("/tincan/room/moderation/kick", test_kick);

@@ -67,7 +67,7 @@ on_event (TincanGuest *guest,
     return;
 
   if (g_str_equal (name, "new message") && arg != NULL)
-    _tincan_guest_post (guest, NULL, arg, event);
+    _tincan_guest_post (guest, NULL, arg, NULL, event);
   else if (g_str_equal (name, "typing"))
     tincan_room_set_typing (room, guest->user, TRUE);
   else if (g_str_equal (name, "stop typing"))

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tincan-dialect.h"
 
 JsonNode *_tincan_user_to_json (TincanUser *user);
@@ -27,6 +29,28 @@ _tincan_user_to_json (TincanUser *user)
   return json_node_init_object (json_node_alloc (), object);
 }
 
+/* An optional client id, 1 to 64 of [A-Za-z0-9_-]; anything else counts as none, never as a
+ * reason to refuse the message. */
+static const char *
+valid_cid (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "cid");
+  const char *cid;
+  gsize len;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  cid = json_node_get_string (node);
+  len = strlen (cid);
+  if (len == 0 || len > 64)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (cid[i]) && cid[i] != '_' && cid[i] != '-')
+      return NULL;
+  return cid;
+}
+
 static void
 on_event (TincanGuest *guest,
           SioEvent    *event)
@@ -39,7 +63,13 @@ on_event (TincanGuest *guest,
     return;
 
   if (g_str_equal (name, "message"))
-    _tincan_guest_post (guest, NULL, sio_event_get_string (event, 0), event);
+    {
+      JsonNode *options = sio_event_get_arg (event, 1);
+
+      _tincan_guest_post (guest, NULL, sio_event_get_string (event, 0),
+                          options && JSON_NODE_HOLDS_OBJECT (options) ? valid_cid (json_node_get_object (options)) : NULL,
+                          event);
+    }
   else if (g_str_equal (name, "private"))
     {
       JsonObject *object = arg && JSON_NODE_HOLDS_OBJECT (arg) ? json_node_get_object (arg) : NULL;
@@ -47,6 +77,7 @@ on_event (TincanGuest *guest,
       _tincan_guest_post (guest,
                           object ? json_object_get_string_member_with_default (object, "to", "") : "",
                           object ? json_object_get_string_member_with_default (object, "text", NULL) : NULL,
+                          object ? valid_cid (object) : NULL,
                           event);
     }
   else if (g_str_equal (name, "typing"))

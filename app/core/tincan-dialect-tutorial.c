@@ -104,7 +104,7 @@ post_string (TincanGuest            *guest,
       return;
     }
 
-  _tincan_guest_post (guest, NULL, text, event);
+  _tincan_guest_post (guest, NULL, text, NULL, event);
 }
 
 static void

@@ -94,7 +94,7 @@ on_event (TincanGuest *guest,
         }
       if (arg == NULL)
         return;
-      _tincan_guest_post (guest, NULL, arg, event);
+      _tincan_guest_post (guest, NULL, arg, NULL, event);
     }
 }
 

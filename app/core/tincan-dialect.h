@@ -75,6 +75,7 @@ gboolean    _tincan_guest_join           (TincanGuest            *guest,
 void        _tincan_guest_post           (TincanGuest            *guest,
                                           const char             *to_nick,
                                           const char             *text,
+                                          const char             *cid,
                                           SioEvent               *ack_event);
 void        _tincan_guest_send_history   (TincanGuest            *guest);
 SioBroadcast *_tincan_guest_to_self      (TincanGuest            *guest);

@@ -277,6 +277,7 @@ void
 _tincan_guest_post (TincanGuest *guest,
                     const char  *to_nick,
                     const char  *text,
+                    const char  *cid,
                     SioEvent    *ack_event)
 {
   PendingPost *pending = g_new0 (PendingPost, 1);
@@ -284,7 +285,7 @@ _tincan_guest_post (TincanGuest *guest,
   pending->event = ack_event ? sio_event_ref (ack_event) : NULL;
   pending->socket_id = g_strdup (sio_socket_get_id (guest->socket));
   pending->host = g_object_ref (guest->host);
-  tincan_room_post_async (guest->host->room, guest->user, to_nick, text, NULL, on_posted, pending);
+  tincan_room_post_full_async (guest->host->room, guest->user, to_nick, text, cid, NULL, on_posted, pending);
 }
 
 /* ---- Room events to every dialect ----------------------------------------------------- */

@@ -21,6 +21,7 @@ struct _TincanMessage
   char              *from_nick;
   char              *to_nick;
   char              *text;
+  char              *cid;        /* the author's client-side id, to recognise a resend */
 };
 
 G_DEFINE_FINAL_TYPE (TincanMessage, tincan_message, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ tincan_message_finalize (GObject *object)
   g_free (self->from_nick);
   g_free (self->to_nick);
   g_free (self->text);
+  g_free (self->cid);
 
   G_OBJECT_CLASS (tincan_message_parent_class)->finalize (object);
 }
@@ -126,6 +128,37 @@ tincan_message_get_text (TincanMessage *self)
   return self->text;
 }
 
+/**
+ * tincan_message_get_cid:
+ * @self: a message
+ *
+ * Returns: (nullable): the id the author's client gave the message, if any
+ */
+const char *
+tincan_message_get_cid (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->cid;
+}
+
+/**
+ * tincan_message_set_cid:
+ * @self: a message not yet published
+ * @cid: (nullable): the client's id for it
+ *
+ * Only while the message is being made: messages are immutable once published.
+ */
+void
+tincan_message_set_cid (TincanMessage *self,
+                        const char    *cid)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+
+  g_free (self->cid);
+  self->cid = g_strdup (cid);
+}
+
 static gboolean
 same_nick (const char *a,
            const char *b)
@@ -202,5 +235,7 @@ tincan_message_to_json (TincanMessage *self)
   if (self->to_nick != NULL)
     json_object_set_string_member (object, "to", self->to_nick);
   json_object_set_string_member (object, "text", self->text);
+  if (self->cid != NULL)
+    json_object_set_string_member (object, "cid", self->cid);
   return json_node_init_object (json_node_alloc (), object);
 }

@@ -39,6 +39,9 @@ gint64             tincan_message_get_time         (TincanMessage     *self);
 const char        *tincan_message_get_from_nick    (TincanMessage     *self);
 const char        *tincan_message_get_to_nick      (TincanMessage     *self);
 const char        *tincan_message_get_text         (TincanMessage     *self);
+const char        *tincan_message_get_cid          (TincanMessage     *self);
+void               tincan_message_set_cid          (TincanMessage     *self,
+                                                    const char        *cid);
 gboolean           tincan_message_is_visible_to    (TincanMessage     *self,
                                                     const char        *nick);
 JsonNode          *tincan_message_to_json          (TincanMessage     *self);

@@ -43,6 +43,8 @@ struct _TincanRoom
   GHashTable    *by_nick;        /* casefolded nick → TincanUser (borrowed) */
   GHashTable    *recent_posts;   /* user id → GQueue of gint64 times, for the flood limit */
   GHashTable    *bans;           /* "nick:<folded>" / "address:<ip>": held even without a history */
+  GHashTable    *by_cid;         /* "<folded nick>\n<cid>" → CidEntry: resends recognised */
+  GQueue         cid_order;      /* keys of by_cid, oldest first, to bound it */
   gint64         next_id;
   guint          next_guest;
   guint          history_length;
@@ -103,6 +105,8 @@ tincan_room_dispose (GObject *object)
   g_clear_pointer (&self->by_nick, g_hash_table_unref);
   g_clear_pointer (&self->recent_posts, g_hash_table_unref);
   g_clear_pointer (&self->bans, g_hash_table_unref);
+  g_clear_pointer (&self->by_cid, g_hash_table_unref);
+  g_queue_clear_full (&self->cid_order, g_free);
   g_clear_object (&self->users);
   g_clear_object (&self->messages);
   g_clear_object (&self->history);
@@ -158,6 +162,26 @@ tincan_room_class_init (TincanRoomClass *klass)
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2, TINCAN_TYPE_USER, G_TYPE_BOOLEAN);
 }
 
+/* A message posted with a client id: while it is being stored, resends wait here for its
+ * outcome; once stored, a resend gets the stored message back and nothing is sent again. */
+typedef struct
+{
+  TincanMessage *message;
+  GPtrArray     *waiters;     /* GTask */
+} CidEntry;
+
+#define MAX_CIDS 4096
+
+static void
+cid_entry_free (gpointer data)
+{
+  CidEntry *entry = data;
+
+  g_clear_object (&entry->message);
+  g_clear_pointer (&entry->waiters, g_ptr_array_unref);
+  g_free (entry);
+}
+
 static void
 free_times (gpointer times)
 {
@@ -173,6 +197,8 @@ tincan_room_init (TincanRoom *self)
   self->by_nick = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->recent_posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_times);
   self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->by_cid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cid_entry_free);
+  g_queue_init (&self->cid_order);
   self->history_length = DEFAULT_HISTORY_LENGTH;
   self->max_length = DEFAULT_MAX_LENGTH;
   self->flood_messages = DEFAULT_FLOOD_MESSAGES;
@@ -701,6 +727,57 @@ publish (TincanRoom    *self,
   g_signal_emit (self, signals[MESSAGE], 0, message);
 }
 
+static char *
+cid_key (TincanMessage *message)
+{
+  g_autofree char *folded = g_utf8_casefold (tincan_message_get_from_nick (message), -1);
+
+  return g_strconcat (folded, "\n", tincan_message_get_cid (message), NULL);
+}
+
+/* Completes a post and whatever resends of it waited. */
+static void
+settle (TincanRoom    *self,
+        GTask         *task,
+        TincanMessage *message,
+        const GError  *error)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+  CidEntry *entry = NULL;
+  g_autofree char *key = NULL;
+
+  if (tincan_message_get_cid (message) != NULL)
+    {
+      key = cid_key (message);
+      entry = g_hash_table_lookup (self->by_cid, key);
+    }
+
+  if (entry != NULL)
+    {
+      waiters = g_steal_pointer (&entry->waiters);
+      if (error == NULL)
+        entry->message = g_object_ref (message);
+      else
+        /* Refused: the same id may be tried again later. */
+        g_hash_table_remove (self->by_cid, key);
+    }
+
+  if (error == NULL)
+    g_task_return_pointer (task, g_object_ref (message), g_object_unref);
+  else
+    g_task_return_error (task, g_error_copy (error));
+
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error == NULL)
+        g_task_return_pointer (waiter, g_object_ref (message), g_object_unref);
+      else
+        g_task_return_error (waiter, g_error_copy (error));
+    }
+}
+
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
@@ -713,14 +790,53 @@ on_stored (GObject      *source,
 
   if (!tincan_history_append_finish (TINCAN_HISTORY (source), result, &error))
     {
+      g_autoptr(GError) refusal = NULL;
+
       /* Nothing is sent or acknowledged that is not stored. */
-      g_task_return_new_error (task, TINCAN_ERROR, TINCAN_ERROR_STORAGE,
-                               "The message could not be stored: %s", error->message);
+      refusal = g_error_new (TINCAN_ERROR, TINCAN_ERROR_STORAGE, "The message could not be stored: %s",
+                             error->message);
+      settle (self, task, message, refusal);
       return;
     }
 
   publish (self, message);
-  g_task_return_pointer (task, g_object_ref (message), g_object_unref);
+  settle (self, task, message, NULL);
+}
+
+/* Returns TRUE if @task was answered or queued because @cid was seen from @author before. */
+static gboolean
+handle_resend (TincanRoom *self,
+               TincanUser *author,
+               const char *cid,
+               GTask      *task)
+{
+  g_autofree char *folded = g_utf8_casefold (tincan_user_get_nick (author), -1);
+  g_autofree char *key = g_strconcat (folded, "\n", cid, NULL);
+  CidEntry *entry = g_hash_table_lookup (self->by_cid, key);
+
+  if (entry == NULL)
+    {
+      entry = g_new0 (CidEntry, 1);
+      entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (self->by_cid, g_strdup (key), entry);
+      g_queue_push_tail (&self->cid_order, g_strdup (key));
+      /* Bounded: a resend comes within a reconnection, not hours later. */
+      while (g_queue_get_length (&self->cid_order) > MAX_CIDS)
+        {
+          g_autofree char *oldest = g_queue_pop_head (&self->cid_order);
+          CidEntry *old = g_hash_table_lookup (self->by_cid, oldest);
+
+          if (old != NULL && old->message != NULL)
+            g_hash_table_remove (self->by_cid, oldest);
+        }
+      return FALSE;
+    }
+
+  if (entry->message != NULL)
+    g_task_return_pointer (task, g_object_ref (entry->message), g_object_unref);
+  else
+    g_ptr_array_add (entry->waiters, g_object_ref (task));
+  return TRUE;
 }
 
 /**
@@ -744,6 +860,33 @@ tincan_room_post_async (TincanRoom          *self,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
+{
+  tincan_room_post_full_async (self, author, to_nick, text, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * tincan_room_post_full_async:
+ * @self: a room
+ * @author: a present user
+ * @to_nick: (nullable): for a private message, the recipient
+ * @text: plain text
+ * @cid: (nullable): the author's client-side id for the message
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the message is stored and sent, or refused
+ * @user_data: data for @callback
+ *
+ * As tincan_room_post_async(). A client that did not get its acknowledgement sends again with
+ * the same @cid; the resend gets the first one's outcome and nothing is posted twice.
+ */
+void
+tincan_room_post_full_async (TincanRoom          *self,
+                             TincanUser          *author,
+                             const char          *to_nick,
+                             const char          *text,
+                             const char          *cid,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(TincanMessage) message = NULL;
@@ -787,8 +930,20 @@ tincan_room_post_async (TincanRoom          *self,
         }
     }
 
+  if (cid != NULL && handle_resend (self, author, cid, task))
+    return;
+
   if (!check_flood (self, author, &error))
     {
+      if (cid != NULL)
+        {
+          g_autoptr(TincanMessage) refused = tincan_message_new (TINCAN_MESSAGE_CHAT, 0, 0,
+                                                                  tincan_user_get_nick (author), NULL, text);
+
+          tincan_message_set_cid (refused, cid);
+          settle (self, task, refused, error);
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -797,12 +952,13 @@ tincan_room_post_async (TincanRoom          *self,
                                 self->next_id++, g_get_real_time () / 1000,
                                 tincan_user_get_nick (author),
                                 recipient ? tincan_user_get_nick (recipient) : NULL, text);
+  tincan_message_set_cid (message, cid);
   g_task_set_task_data (task, g_object_ref (message), g_object_unref);
 
   if (self->history == NULL)
     {
       publish (self, message);
-      g_task_return_pointer (task, g_steal_pointer (&message), g_object_unref);
+      settle (self, task, message, NULL);
       return;
     }
 

@@ -100,6 +100,14 @@ void           tincan_room_post_async         (TincanRoom    *self,
                                                GCancellable  *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer       user_data);
+void           tincan_room_post_full_async    (TincanRoom    *self,
+                                               TincanUser    *author,
+                                               const char    *to_nick,
+                                               const char    *text,
+                                               const char    *cid,
+                                               GCancellable  *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer       user_data);
 TincanMessage *tincan_room_post_finish        (TincanRoom    *self,
                                                GAsyncResult  *result,
                                                GError       **error);
