@@ -145,6 +145,13 @@ test_tutorial_dialect (Fixture       *f,
   g_assert_true (sent.ok);
   g_assert_cmpuint (count_messages_with (tincan_room_get_messages (f->room), "plain line"), ==, 1);
   g_assert_cmpuint (count_messages_with (tincan_room_get_messages (mirror), "plain line"), ==, 1);
+
+  /* No private messages in a tutorial's world: refused rather than shown to everyone. */
+  sent.done = FALSE;
+  tincan_remote_room_send_async (remote, "alice", "secret", NULL, on_sent, &sent);
+  WAIT_FOR (sent.done);
+  g_assert_false (sent.ok);
+  g_assert_cmpuint (count_messages_with (tincan_room_get_messages (f->room), "secret"), ==, 0);
 }
 
 int

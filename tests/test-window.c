@@ -44,6 +44,30 @@ typedef struct
   GSettings         *settings;
 } Fixture;
 
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets @widget's window lay out and draw @n more frames: "nothing moved" is checked after
+ * the list view had every chance to move, not after a guessed delay. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+
+  WAIT_FOR (frames >= n);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
 static void
 wait_ms (guint ms)
 {
@@ -123,7 +147,16 @@ fixture_teardown (Fixture       *f,
 
   g_clear_pointer (&f->sio.base, g_uri_unref);
   g_clear_object (&f->sio.session);
-  g_settings_reset (f->settings, "passcode");
+  /* The memory backend lives as long as the process: start the next test from the defaults. */
+  {
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    g_object_get (f->settings, "settings-schema", &schema, NULL);
+    keys = g_settings_schema_list_keys (schema);
+    for (guint i = 0; keys[i] != NULL; i++)
+      g_settings_reset (f->settings, keys[i]);
+  }
   g_clear_object (&f->settings);
   f->app = NULL;
 
@@ -137,23 +170,25 @@ fixture_teardown (Fixture       *f,
 static void
 collect (GtkWidget *widget,
          GType      type,
+         gboolean   mapped_only,
          GPtrArray *found)
 {
-  if (!gtk_widget_get_mapped (widget))
+  if (mapped_only && !gtk_widget_get_mapped (widget))
     return;
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     g_ptr_array_add (found, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
+    collect (child, type, mapped_only, found);
 }
 
+/* Every widget of @type on screen under @root. */
 static GPtrArray *
 find_all (gpointer root,
           GType    type)
 {
   GPtrArray *found = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (root), type, found);
+  collect (GTK_WIDGET (root), type, TRUE, found);
   return found;
 }
 
@@ -183,8 +218,9 @@ static GtkWidget *
 message_list (Fixture *f)
 {
   TincanChatView *view = tincan_window_get_chat_view (f->window);
-  g_autoptr(GPtrArray) lists = find_all (view, GTK_TYPE_LIST_VIEW);
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
 
+  collect (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW, FALSE, lists);
   for (guint i = 0; i < lists->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (lists, i), "messages"))
       return g_ptr_array_index (lists, i);
@@ -195,8 +231,9 @@ static GtkWidget *
 people_list (Fixture *f)
 {
   TincanChatView *view = tincan_window_get_chat_view (f->window);
-  g_autoptr(GPtrArray) lists = find_all (view, GTK_TYPE_LIST_VIEW);
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
 
+  collect (GTK_WIDGET (view), GTK_TYPE_LIST_VIEW, FALSE, lists);
   for (guint i = 0; i < lists->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (lists, i), "people"))
       return g_ptr_array_index (lists, i);
@@ -522,6 +559,7 @@ test_follow (Fixture       *f,
   list = message_list (f);
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   WAIT_FOR (find_label (list, "line 59") != NULL &&
+            gtk_adjustment_get_upper (adjustment) > 2 * gtk_adjustment_get_page_size (adjustment) &&
             gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
             gtk_adjustment_get_upper (adjustment) - 1);
   g_assert_true (tincan_chat_view_get_following (view));
@@ -531,7 +569,7 @@ test_follow (Fixture       *f,
   WAIT_FOR (!tincan_chat_view_get_following (view));
   tincan_room_post_async (room, carol, NULL, "a new line", NULL, NULL, NULL);
   WAIT_FOR (g_list_model_get_n_items (tincan_room_get_messages (room)) == 61);
-  wait_ms (300);
+  wait_frames (list, 5);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
   g_assert_null (find_label (list, "a new line"));
 
@@ -667,6 +705,67 @@ test_remote (Fixture       *f,
 }
 
 static void
+test_restart (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(SioTestClient) hana = join_as (f, "hana", "browser");
+  g_autoptr(SioTestClient) ivan = NULL;
+  TincanHost *before = tincan_window_get_host (f->window);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (before), (gpointer *) &before);
+  WAIT_FOR (find_user_row (people_list (f), "hana") != NULL);
+
+  /* Everyone is disconnected, the old host is gone, a new one listens. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restart-host", NULL);
+  sio_test_client_wait_closed (hana);
+  WAIT_FOR (before == NULL);
+  g_assert_nonnull (tincan_window_get_host (f->window));
+  g_assert_null (find_user_row (people_list (f), "hana"));
+  WAIT_FOR (find_user_row (people_list (f), "Host") != NULL);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u/", tincan_host_get_port (tincan_window_get_host (f->window)));
+  g_assert_cmpstr (tincan_window_get_join_url (f->window), ==, url);
+  g_clear_pointer (&f->sio.base, g_uri_unref);
+  f->sio.base = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  ivan = join_as (f, "ivan", "browser");
+  WAIT_FOR (find_user_row (people_list (f), "ivan") != NULL);
+}
+
+static void
+test_other_windows (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWindow *window = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
+  WAIT_FOR ((window = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  gtk_window_destroy (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-help-overlay", NULL);
+  WAIT_FOR ((window = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  gtk_window_close (window);
+  WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "join", NULL);
+  WAIT_FOR ((window = find_toplevel (TINCAN_TYPE_JOIN_DIALOG)) != NULL);
+  /* Nothing to join yet: the button waits for an address. */
+  {
+    g_autoptr(GPtrArray) buttons = find_all (window, GTK_TYPE_BUTTON);
+    GtkWidget *join = NULL;
+
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "_Join") == 0)
+        join = g_ptr_array_index (buttons, i);
+    g_assert_nonnull (join);
+    g_assert_false (gtk_widget_get_sensitive (join));
+  }
+  gtk_window_destroy (window);
+}
+
+static void
 post_as (TincanRoom *room,
          TincanUser *user,
          const char *to,
@@ -692,6 +791,10 @@ test_screenshot (Fixture       *f,
   TincanChatView *view = tincan_window_get_chat_view (f->window);
   g_autoptr(GdkTexture) light = NULL;
   g_autoptr(GdkTexture) dark = NULL;
+  g_autoptr(GdkTexture) log = NULL;
+  g_autoptr(GdkTexture) preferences = NULL;
+  g_autoptr(GdkTexture) join = NULL;
+  GtkWindow *other = NULL;
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   g_assert_true (tincan_room_join (room, priya, NULL));
@@ -699,8 +802,8 @@ test_screenshot (Fixture       *f,
   WAIT_FOR (find_user_row (people_list (f), "theo") != NULL);
 
   post_as (room, host, NULL, "Welcome! The slides are on the projector, questions go here.");
-  sio_test_client_send (maya, "42[\"message\",\"Hi everyone 👋\"]");
-  WAIT_FOR (find_label (message_list (f), "Hi everyone 👋") != NULL);
+  sio_test_client_send (maya, "42[\"message\",\"Hi everyone!\"]");
+  WAIT_FOR (find_label (message_list (f), "Hi everyone!") != NULL);
   sio_test_client_send (maya, "42[\"message\",\"Could you share the link to the repository?\"]");
   WAIT_FOR (find_label (message_list (f), "Could you share the link to the repository?") != NULL);
   post_as (room, priya, NULL, "Sure, it's in the chat topic. Also: <b>tags</b> stay as typed.");
@@ -719,8 +822,31 @@ test_screenshot (Fixture       *f,
   dark = render (GTK_WIDGET (f->window));
   save_artifact (dark, "window-dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-
   gtk_editable_set_text (tincan_chat_view_get_entry (view), "");
+
+  /* The other views, for the record. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-log", NULL);
+  wait_ms (500);
+  log = render (GTK_WIDGET (f->window));
+  save_artifact (log, "window-log.png");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-log", NULL);
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  WAIT_FOR ((other = find_toplevel (TINCAN_TYPE_PREFERENCES_WINDOW)) != NULL &&
+            gtk_widget_get_width (GTK_WIDGET (other)) > 0);
+  wait_ms (300);
+  preferences = render (GTK_WIDGET (other));
+  save_artifact (preferences, "preferences.png");
+  gtk_window_destroy (other);
+
+  g_settings_set_string (f->settings, "join-url", "192.168.1.20:3000");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "join", NULL);
+  WAIT_FOR ((other = find_toplevel (TINCAN_TYPE_JOIN_DIALOG)) != NULL &&
+            gtk_widget_get_width (GTK_WIDGET (other)) > 0);
+  wait_ms (300);
+  join = render (GTK_WIDGET (other));
+  save_artifact (join, "join.png");
+  gtk_window_destroy (other);
 }
 
 int
@@ -745,6 +871,8 @@ main (int   argc,
   g_test_add ("/tincan/window/preferences", Fixture, NULL, fixture_setup, test_preferences, fixture_teardown);
   g_test_add ("/tincan/window/post-error", Fixture, NULL, fixture_setup, test_post_error, fixture_teardown);
   g_test_add ("/tincan/window/remote", Fixture, NULL, fixture_setup, test_remote, fixture_teardown);
+  g_test_add ("/tincan/window/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
+  g_test_add ("/tincan/window/other-windows", Fixture, NULL, fixture_setup, test_other_windows, fixture_teardown);
   g_test_add ("/tincan/window/screenshot", Fixture, NULL, fixture_setup, test_screenshot, fixture_teardown);
 
   status = g_test_run ();

@@ -552,6 +552,20 @@ tincan_remote_room_get_state (TincanRemoteRoom *self)
   return self->state;
 }
 
+/**
+ * tincan_remote_room_get_dialect:
+ * @self: a remote room
+ *
+ * Returns: the dialect spoken, %TINCAN_DIALECT_UNDECIDED while still detecting it
+ */
+TincanDialect
+tincan_remote_room_get_dialect (TincanRemoteRoom *self)
+{
+  g_return_val_if_fail (TINCAN_IS_REMOTE_ROOM (self), TINCAN_DIALECT_UNDECIDED);
+
+  return self->detecting ? TINCAN_DIALECT_UNDECIDED : self->dialect;
+}
+
 const char *
 tincan_remote_room_get_nick (TincanRemoteRoom *self)
 {
@@ -656,6 +670,14 @@ tincan_remote_room_send_async (TincanRemoteRoom    *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tincan_remote_room_send_async);
+
+  /* Only Tincan has private messages; anywhere else "private" would reach everyone. */
+  if (to_nick != NULL && self->dialect != TINCAN_DIALECT_TINCAN)
+    {
+      g_task_return_new_error (task, SIO_ERROR, SIO_ERROR_REFUSED,
+                               "This server has no private messages: nothing was sent");
+      return;
+    }
 
   switch (self->dialect)
     {

@@ -37,6 +37,7 @@ TincanRemoteRoom  *tincan_remote_room_new            (const char          *url,
                                                       TincanDialect        dialect);
 TincanRoom        *tincan_remote_room_get_room       (TincanRemoteRoom    *self);
 TincanRemoteState  tincan_remote_room_get_state      (TincanRemoteRoom    *self);
+TincanDialect      tincan_remote_room_get_dialect    (TincanRemoteRoom    *self);
 const char        *tincan_remote_room_get_nick       (TincanRemoteRoom    *self);
 SioManager        *tincan_remote_room_get_manager    (TincanRemoteRoom    *self);
 void               tincan_remote_room_connect        (TincanRemoteRoom    *self);
