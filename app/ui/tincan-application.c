@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "tincan-application.h"
+#include "tincan-stall-probe.h"
 #include "tincan-cli.h"
 #include "tincan-join-dialog.h"
 #include "tincan-preferences-window.h"
@@ -263,6 +264,10 @@ tincan_application_startup (GApplication *app)
   TincanApplication *self = TINCAN_APPLICATION (app);
 
   G_APPLICATION_CLASS (tincan_application_parent_class)->startup (app);
+
+  /* The responsiveness benchmark's instrument (tests/bench/gui-stall.sh). */
+  if (g_getenv ("TINCAN_STALL_REPORT") != NULL)
+    tincan_stall_probe_start (g_getenv ("TINCAN_STALL_REPORT"));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app),
                                    app_actions,
