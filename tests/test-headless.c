@@ -179,6 +179,18 @@ wait_cb (GObject      *source,
   proc_unref (p);
 }
 
+#ifdef __linux__
+# include <sys/prctl.h>
+
+/* A failed assertion aborts the test before proc_free() runs; the kernel then ends the host
+ * too, so no stray server outlives the run. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+#endif
+
 /* Starts `tincan --headless ARGS...` (NULL-terminated) with its own XDG folders. */
 static Proc *
 proc_start (const char *first,
@@ -197,6 +209,9 @@ proc_start (const char *first,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", home, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+#ifdef __linux__
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+#endif
 
   g_ptr_array_add (argv, (char *) tincan_bin ());
   g_ptr_array_add (argv, (char *) "--headless");
