@@ -325,8 +325,21 @@ render (GtkWidget *widget)
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   GdkTexture *texture;
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget whose layout is still pending paints nothing in GTK 4.8 (seen in the Flatpak
+   * sandbox): let the frame clock run and ask again, a bounded number of times. */
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        break;
+      snapshot = gtk_snapshot_new ();
+      for (gint64 until = g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND;
+           g_get_monotonic_time () < until;)
+        g_main_context_iteration (NULL, FALSE);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_object_unref (paintable);
