@@ -347,6 +347,7 @@ tincan_cli_run (int    argc,
   g_auto(Options) options = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &options.headless, N_("Host without a window"), NULL },
     { "port", 'p', 0, G_OPTION_ARG_INT, &options.port, N_("Port to listen on (default 3000; the next free one if taken)"), "N" },
@@ -369,10 +370,15 @@ tincan_cli_run (int    argc,
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Host a chat on the local network."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  /* A copy parsed with _strv: it frees what it consumes, where g_option_context_parse() would
+   * drop the strings of a caller-built, caller-freed vector (the window app's --headless). */
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  if (!g_option_context_parse_strv (context, &args, &error))
     return fail ("%s", error->message);
-  if (argc > 1)
-    return fail ("unexpected argument “%s”", argv[1]);
+  if (args[0] != NULL && args[1] != NULL)
+    return fail ("unexpected argument “%s”", args[1]);
   if (options.port < 0 || options.port > 65535)
     return fail ("--port must be between 0 and 65535");
   if (options.history < 0)
