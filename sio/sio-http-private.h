@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 #define SIO_HTTP_GZIP_MIN_CONTENT_SIZE 256
 
 guint  _sio_http_gzip_cache_get_length  (void);
+GSocket *_sio_http_message_get_socket   (SoupServerMessage *msg);
 void   _sio_http_gzip_cache_clear       (void);
 
 G_END_DECLS

@@ -22,8 +22,4 @@ void  sio_http_serve_bytes  (SoupServerMessage *msg,
                              const char        *etag,
                              const char        *cache_control);
 
-gboolean sio_http_listen     (SoupServer        *server,
-                              GSocketAddress    *address,
-                              GError           **error);
-
 G_END_DECLS

@@ -16,6 +16,7 @@
 # include "sio-client-bundle.h"
 # include "sio-event.h"
 # include "sio-http.h"
+# include "sio-http-listener.h"
 # include "sio-json.h"
 # include "sio-namespace.h"
 # include "sio-packet.h"

@@ -84,6 +84,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SoupServer) soup = NULL;
+  g_autoptr(SioHttpListener) listener = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GObject) keep = NULL;
   g_autoptr(GError) error = NULL;
@@ -137,38 +138,27 @@ main (int   argc,
       keep = G_OBJECT (g_steal_pointer (&io));
     }
 
-  /* Loopback only, IPv4 and IPv6 (the suites use http://localhost:PORT), with a listen backlog
-   * for benchmark ramps. */
+  /* Loopback only, IPv4 and IPv6 (the suites use http://localhost:PORT). The suites and the
+   * benchmarks open thousands of connections from one address: no caps. */
+  listener = sio_http_listener_new (soup);
+  sio_http_listener_set_max_connections (listener, 0);
+  sio_http_listener_set_max_connections_per_address (listener, 0);
   {
     g_autoptr(GInetAddress) v4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
     g_autoptr(GInetAddress) v6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
     g_autoptr(GSocketAddress) address4 = g_inet_socket_address_new (v4, port);
     g_autoptr(GSocketAddress) address6 = NULL;
 
-    if (!sio_http_listen (soup, address4, &error))
+    if (!sio_http_listener_listen (listener, address4, &error))
       {
         fprintf (stderr, "conformance-server: cannot listen on port %d: %s\n", port, error->message);
         return 2;
       }
-    if (port == 0)
-      {
-        GSList *uris = soup_server_get_uris (soup);
-
-        port = g_uri_get_port (uris->data);
-        g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-      }
+    /* The real port, when 0 asked for any free one. */
+    port = sio_http_listener_get_port (listener);
     /* IPv6 loopback too when the machine has it; IPv4 alone is enough for the suites. */
     address6 = g_inet_socket_address_new (v6, port);
-    sio_http_listen (soup, address6, NULL);
-  }
-
-  {
-    GSList *uris = soup_server_get_uris (soup);
-
-    /* The real port, when 0 asked for any free one. */
-    if (uris != NULL)
-      port = g_uri_get_port (uris->data);
-    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    sio_http_listener_listen (listener, address6, NULL);
   }
 
   printf ("conformance-server --mode %s listening on http://localhost:%d%s\n", mode->name, port, mode->path);

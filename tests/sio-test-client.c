@@ -148,7 +148,6 @@ sio_fixture_setup (SioFixture    *f,
 {
   const SioConfig *config = data;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   f->soup = soup_server_new (NULL, NULL);
   f->io = sio_server_new ();
@@ -174,13 +173,7 @@ sio_fixture_setup (SioFixture    *f,
   sio_server_attach (f->io, f->soup, "/socket.io/", &error);
   g_assert_no_error (error);
 
-  soup_server_listen_local (f->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (f->soup);
-  g_assert_nonnull (uris);
-  f->base = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->listener = test_listen_local (f->soup, 0, &f->base);
 
   f->session = soup_session_new ();
 }
@@ -199,6 +192,8 @@ sio_fixture_teardown (SioFixture    *f,
   g_assert_finalize_object (f->session);
   f->session = NULL;
 
+  sio_http_listener_disconnect (f->listener);
+  g_clear_object (&f->listener);
   soup_server_disconnect (f->soup);
   test_drain_main_context ();
 

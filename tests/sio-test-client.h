@@ -45,6 +45,7 @@ typedef struct
 typedef struct
 {
   SoupServer   *soup;
+  SioHttpListener *listener;
   SioServer    *io;
   GUri         *base;                  /* http://127.0.0.1:<port>/ */
   SoupSession  *session;

@@ -34,6 +34,7 @@ static const struct
 typedef struct
 {
   SoupServer  *soup;
+  SioHttpListener *listener;
   GUri        *base;       /* http://127.0.0.1:<port>/ */
   SoupSession *session;
   guint        n_other;    /* requests the stand-in for the Socket.IO server's handler got */
@@ -59,7 +60,6 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   gboolean with_other = GPOINTER_TO_INT (data);
-  GSList *uris;
 
   f->soup = soup_server_new (NULL, NULL);
   if (with_other)
@@ -68,13 +68,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (sio_client_bundle_attach (f->soup, "/socket.io/", &error));
   g_assert_no_error (error);
 
-  soup_server_listen_local (f->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (f->soup);
-  g_assert_nonnull (uris);
-  f->base = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->listener = test_listen_local (f->soup, 0, &f->base);
 
   /* We check the bytes on the wire: the session must not undo the gzip for us, nor ask for it. */
   f->session = soup_session_new ();
@@ -90,6 +84,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->session);
   f->session = NULL;
 
+  g_clear_object (&f->listener);
   soup_server_disconnect (f->soup);
   test_drain_main_context ();
   g_assert_finalize_object (f->soup);
@@ -312,20 +307,16 @@ test_path_without_slash (void)
   g_autoptr(TestHttp) req = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  GSList *uris;
+  g_autoptr(SioHttpListener) listener = NULL;
+  g_autoptr(GUri) base = NULL;
 
   g_assert_true (sio_client_bundle_attach (soup, "/custom", &error));
   g_assert_no_error (error);
   /* Attaching again replaces the handlers instead of stacking them. */
   g_assert_true (sio_client_bundle_attach (soup, "/custom/", &error));
   g_assert_no_error (error);
-  soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (soup);
-  url = g_strdup_printf ("http://127.0.0.1:%d/custom/socket.io.js",
-                         g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  listener = test_listen_local (soup, 0, &base);
+  url = g_strdup_printf ("http://127.0.0.1:%d/custom/socket.io.js", g_uri_get_port (base));
 
   req = test_http_run (session, "GET", url, NULL, NULL, 0);
   g_assert_cmpuint (req->status, ==, SOUP_STATUS_OK);
@@ -334,6 +325,7 @@ test_path_without_slash (void)
 
   soup_session_abort (session);
   g_assert_finalize_object (g_steal_pointer (&session));
+  g_clear_object (&listener);
   soup_server_disconnect (soup);
   test_drain_main_context ();
   g_assert_finalize_object (g_steal_pointer (&soup));

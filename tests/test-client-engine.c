@@ -437,6 +437,7 @@ typedef struct
 typedef struct
 {
   SoupServer   *soup;
+  SioHttpListener *listener;
   GUri         *base;
   const Answer *gets;           /* answers to the polling GETs, in order */
   guint         n_gets;
@@ -519,7 +520,6 @@ static void
 fake_setup (Fake *fake)
 {
   g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   fake->soup = soup_server_new (NULL, NULL);
   fake->posted = g_string_new (NULL);
@@ -527,11 +527,7 @@ fake_setup (Fake *fake)
   fake->ws_conns = g_ptr_array_new_with_free_func (g_object_unref);
   soup_server_add_handler (fake->soup, "/engine.io/", fake_handler, fake, NULL);
   soup_server_add_websocket_handler (fake->soup, "/engine.io/", NULL, NULL, fake_ws_handler, fake, NULL);
-  soup_server_listen_local (fake->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fake->soup);
-  fake->base = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fake->listener = test_listen_local (fake->soup, 0, &fake->base);
 }
 
 static void
@@ -554,6 +550,7 @@ fake_teardown (Fake *fake)
   test_drain_main_context ();
   g_clear_pointer (&fake->held, g_ptr_array_unref);
   g_clear_pointer (&fake->ws_conns, g_ptr_array_unref);
+  g_clear_object (&fake->listener);
   soup_server_disconnect (fake->soup);
   test_drain_main_context ();
   g_assert_finalize_object (fake->soup);

@@ -209,6 +209,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
 typedef struct
 {
   SoupServer *soup;
+  SioHttpListener *listener;
   SioServer  *io;
   guint16     port;
   GArray     *received;     /* int: the argument of every "msg", across restarts */
@@ -240,7 +241,6 @@ restartable_start (Restartable *r)
 {
   g_autoptr(GError) error = NULL;
   SioNamespace *nsp;
-  GSList *uris;
 
   r->soup = soup_server_new (NULL, NULL);
   r->io = sio_server_new ();
@@ -250,12 +250,9 @@ restartable_start (Restartable *r)
   sio_server_attach (r->io, r->soup, "/socket.io/", &error);
   g_assert_no_error (error);
 
-  /* libsoup binds with SO_REUSEADDR, so the port of a stopped server can be taken again. */
-  soup_server_listen_local (r->soup, r->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (r->soup);
-  r->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* The listener binds with SO_REUSEADDR, so the port of a stopped server can be taken again. */
+  r->listener = test_listen_local (r->soup, r->port, NULL);
+  r->port = sio_http_listener_get_port (r->listener);
 }
 
 static void
@@ -263,6 +260,8 @@ restartable_stop (Restartable *r)
 {
   sio_server_close (r->io);
   WAIT_FOR (sio_engine_server_get_n_sockets (sio_server_get_engine (r->io)) == 0);
+  sio_http_listener_disconnect (r->listener);
+  g_clear_object (&r->listener);
   soup_server_disconnect (r->soup);
   test_drain_main_context ();
   g_signal_handlers_disconnect_by_data (sio_server_of (r->io, "/"), r);
@@ -568,6 +567,7 @@ typedef struct
 typedef struct
 {
   SoupServer     *soup;
+  SioHttpListener *listener;
   guint16         port;
   const FakeCase *fc;
   GPtrArray      *conns;
@@ -623,18 +623,14 @@ fake_start (Fake           *fake,
             const FakeCase *fc)
 {
   g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   fake->fc = fc;
   fake->soup = soup_server_new (NULL, NULL);
   fake->conns = g_ptr_array_new_with_free_func (g_object_unref);
   fake->received = g_ptr_array_new_with_free_func (g_free);
   soup_server_add_websocket_handler (fake->soup, "/socket.io/", NULL, NULL, on_fake_ws, fake, NULL);
-  soup_server_listen_local (fake->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fake->soup);
-  fake->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fake->listener = test_listen_local (fake->soup, 0, NULL);
+  fake->port = sio_http_listener_get_port (fake->listener);
 }
 
 static void
@@ -657,6 +653,7 @@ fake_stop (Fake *fake)
   }));
   g_clear_pointer (&fake->conns, g_ptr_array_unref);
   g_clear_pointer (&fake->received, g_ptr_array_unref);
+  g_clear_object (&fake->listener);
   soup_server_disconnect (fake->soup);
   test_drain_main_context ();
   g_assert_finalize_object (fake->soup);
@@ -806,19 +803,16 @@ answer_500 (SoupServer        *server,
 static void
 test_http_error (gconstpointer data)
 {
+  g_autoptr(SioHttpListener) listener = NULL;
   const Mode *mode = data;
   g_autoptr(SoupServer) soup = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(Client) c = NULL;
-  GSList *uris;
   guint16 port;
 
   soup_server_add_handler (soup, "/socket.io/", answer_500, NULL, NULL);
-  soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (soup);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  listener = test_listen_local (soup, 0, NULL);
+  port = sio_http_listener_get_port (listener);
 
   c = client_new (port, NULL, mode);
   sio_manager_set_reconnection (c->manager, FALSE);
@@ -831,6 +825,7 @@ test_http_error (gconstpointer data)
 
   sio_client_socket_disconnect (c->socket);
   g_clear_pointer (&c, client_free);
+  g_clear_object (&listener);
   soup_server_disconnect (soup);
   test_drain_main_context ();
   g_assert_finalize_object (g_steal_pointer (&soup));

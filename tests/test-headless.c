@@ -347,6 +347,27 @@ test_data_dir_in_use (void)
   g_assert_false (first->exited);
 }
 
+/* A damaged history is no reason not to host: it is set aside, said so on stderr, and a new
+ * one started. */
+static void
+test_damaged_history (void)
+{
+  g_autofree char *data = make_tmp_dir ("damaged");
+  g_autofree char *db = g_build_filename (data, "history.sqlite3", NULL);
+  g_autoptr(Proc) p = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (db, "not a database", -1, &error);
+  g_assert_no_error (error);
+
+  p = proc_start ("--port", "0", "--bind", "127.0.0.1", "--data-dir", data, NULL);
+  proc_wait_listening (p);
+  WAIT_FOR (strstr (p->err->str, "moved to") != NULL || p->exited);
+  g_assert_nonnull (strstr (p->err->str, "was damaged; it was moved to"));
+  g_assert_nonnull (strstr (p->err->str, "history.sqlite3.corrupt-"));
+  g_assert_false (p->exited);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Listening                                                                                 */
 
@@ -755,6 +776,7 @@ main (int   argc,
 
   g_test_add_func ("/tincan/headless/usage-errors", test_usage_errors);
   g_test_add_func ("/tincan/headless/data-dir-in-use", test_data_dir_in_use);
+  g_test_add_func ("/tincan/headless/damaged-history", test_damaged_history);
 #ifdef G_OS_UNIX
   g_test_add_func ("/tincan/headless/listening", test_listening);
   g_test_add_func ("/tincan/headless/port-taken", test_port_taken);

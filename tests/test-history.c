@@ -10,6 +10,7 @@
 #include "tincan-history-private.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef G_OS_WIN32
@@ -958,14 +959,16 @@ test_error_write_read_only (Fixture       *f,
       g_assert_false (results[i].stored);
       g_assert_error (results[i].error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_READ_ONLY);
       g_test_message ("%s", results[i].error->message);
-      g_assert_nonnull (strstr (results[i].error->message, "Could not store 3 messages"));
+      g_assert_nonnull (strstr (results[i].error->message, "Could not store messages in"));
       g_clear_error (&results[i].error);
     }
   g_assert_cmpuint (_tincan_history_get_n_commits (f->history), ==, n_before);
+  g_assert_nonnull (strstr (tincan_history_get_storage_error (f->history), "readonly"));
 
   g_assert_true (_tincan_history_exec (f->history, "PRAGMA query_only = OFF", &error));
   g_assert_no_error (error);
   append_chats (f->history, 5, 5);
+  g_assert_null (tincan_history_get_storage_error (f->history));
   close_and_free (&f->history);
 
   f->history = open_ok (f->path);
@@ -1003,14 +1006,469 @@ test_error_write_full (Fixture       *f,
     }
   /* The small one had been inserted; the rollback took it back. */
   assert_ids (f->history, NULL, "1");
+  g_assert_nonnull (strstr (tincan_history_get_storage_error (f->history), "full"));
 
   g_assert_true (_tincan_history_exec (f->history, "PRAGMA max_page_count = 100000", &error));
   g_assert_no_error (error);
   append_chats (f->history, 4, 4);
+  g_assert_null (tincan_history_get_storage_error (f->history));
   close_and_free (&f->history);
 
   f->history = open_ok (f->path);
   assert_ids (f->history, NULL, "1,4");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* A full disk at COMMIT                                                                     */
+
+/* max_page_count (above) makes SQLite refuse to grow the file while inserting; a real full
+ * disk shows up later, when COMMIT appends the transaction to the -wal file (or a checkpoint
+ * grows the database) and write() fails with ENOSPC, which SQLite's VFS reports as SQLITE_FULL.
+ * Filling a real file system would need a small one mounted (root, and not in every CI), so
+ * this VFS wraps the default one and answers SQLITE_FULL, as it does for ENOSPC, to any write
+ * past the end of a file while the "disk" is full; overwrites within a file still succeed, as
+ * on a real full disk. Registered as the default, it is what tincan_history_open() uses. */
+
+typedef struct
+{
+  sqlite3_file  base;
+  sqlite3_file *real;   /* just after this struct, in the same allocation */
+} FullFile;
+
+static sqlite3_vfs *real_vfs;
+static gboolean disk_full;
+static guint n_full_writes;
+
+#define REAL(file) (((FullFile *) (file))->real)
+
+static int
+full_close (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xClose (REAL (file));
+}
+
+static int
+full_read (sqlite3_file  *file,
+           void          *buffer,
+           int            amount,
+           sqlite3_int64  offset)
+{
+  return REAL (file)->pMethods->xRead (REAL (file), buffer, amount, offset);
+}
+
+static int
+full_write (sqlite3_file  *file,
+            const void    *buffer,
+            int            amount,
+            sqlite3_int64  offset)
+{
+  sqlite3_int64 size = 0;
+
+  if (disk_full && REAL (file)->pMethods->xFileSize (REAL (file), &size) == SQLITE_OK &&
+      offset + amount > size)
+    {
+      n_full_writes++;
+      return SQLITE_FULL;
+    }
+  return REAL (file)->pMethods->xWrite (REAL (file), buffer, amount, offset);
+}
+
+static int
+full_truncate (sqlite3_file  *file,
+               sqlite3_int64  size)
+{
+  return REAL (file)->pMethods->xTruncate (REAL (file), size);
+}
+
+static int
+full_sync (sqlite3_file *file,
+           int           flags)
+{
+  return REAL (file)->pMethods->xSync (REAL (file), flags);
+}
+
+static int
+full_file_size (sqlite3_file  *file,
+                sqlite3_int64 *size)
+{
+  return REAL (file)->pMethods->xFileSize (REAL (file), size);
+}
+
+static int
+full_lock (sqlite3_file *file,
+           int           lock)
+{
+  return REAL (file)->pMethods->xLock (REAL (file), lock);
+}
+
+static int
+full_unlock (sqlite3_file *file,
+             int           lock)
+{
+  return REAL (file)->pMethods->xUnlock (REAL (file), lock);
+}
+
+static int
+full_check_reserved_lock (sqlite3_file *file,
+                          int          *result)
+{
+  return REAL (file)->pMethods->xCheckReservedLock (REAL (file), result);
+}
+
+static int
+full_file_control (sqlite3_file *file,
+                   int           op,
+                   void         *arg)
+{
+  return REAL (file)->pMethods->xFileControl (REAL (file), op, arg);
+}
+
+static int
+full_sector_size (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xSectorSize (REAL (file));
+}
+
+static int
+full_device_characteristics (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xDeviceCharacteristics (REAL (file));
+}
+
+static int
+full_shm_map (sqlite3_file  *file,
+              int            region,
+              int            size,
+              int            extend,
+              void volatile **mapped)
+{
+  return REAL (file)->pMethods->xShmMap (REAL (file), region, size, extend, mapped);
+}
+
+static int
+full_shm_lock (sqlite3_file *file,
+               int           offset,
+               int           n,
+               int           flags)
+{
+  return REAL (file)->pMethods->xShmLock (REAL (file), offset, n, flags);
+}
+
+static void
+full_shm_barrier (sqlite3_file *file)
+{
+  REAL (file)->pMethods->xShmBarrier (REAL (file));
+}
+
+static int
+full_shm_unmap (sqlite3_file *file,
+                int           delete_flag)
+{
+  return REAL (file)->pMethods->xShmUnmap (REAL (file), delete_flag);
+}
+
+/* No xFetch/xUnfetch (version 2): SQLite then reads through xRead, never a mapping. */
+static const sqlite3_io_methods full_io_methods = {
+  .iVersion = 2,
+  .xClose = full_close,
+  .xRead = full_read,
+  .xWrite = full_write,
+  .xTruncate = full_truncate,
+  .xSync = full_sync,
+  .xFileSize = full_file_size,
+  .xLock = full_lock,
+  .xUnlock = full_unlock,
+  .xCheckReservedLock = full_check_reserved_lock,
+  .xFileControl = full_file_control,
+  .xSectorSize = full_sector_size,
+  .xDeviceCharacteristics = full_device_characteristics,
+  .xShmMap = full_shm_map,
+  .xShmLock = full_shm_lock,
+  .xShmBarrier = full_shm_barrier,
+  .xShmUnmap = full_shm_unmap,
+};
+
+static int
+full_open (sqlite3_vfs  *vfs,
+           const char   *name,
+           sqlite3_file *file,
+           int           flags,
+           int          *out_flags)
+{
+  FullFile *full = (FullFile *) file;
+  int rc;
+
+  full->real = (sqlite3_file *) &full[1];
+  full->base.pMethods = NULL;
+  rc = real_vfs->xOpen (real_vfs, name, full->real, flags, out_flags);
+  if (full->real->pMethods != NULL)
+    full->base.pMethods = &full_io_methods;
+  return rc;
+}
+
+static void
+full_vfs_register (void)
+{
+  static sqlite3_vfs vfs;
+
+  real_vfs = sqlite3_vfs_find (NULL);
+  g_assert_nonnull (real_vfs);
+  vfs = *real_vfs;
+  vfs.zName = "tincan-test-full";
+  vfs.szOsFile = sizeof (FullFile) + real_vfs->szOsFile;
+  vfs.xOpen = full_open;
+  g_assert_cmpint (sqlite3_vfs_register (&vfs, 1), ==, SQLITE_OK);
+}
+
+static void
+on_storage_error_notify (TincanHistory *history,
+                         GParamSpec    *pspec,
+                         guint         *n_notifies)
+{
+  (*n_notifies)++;
+}
+
+/* COMMIT fails: nothing of the batch is acked or kept, what was committed before survives,
+ * and once there is room again the same history (not a new one) stores messages. */
+static void
+test_error_commit_full (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Append results[3] = { { 0 } };
+  guint n_notifies = 0;
+  guint n_before;
+
+  f->history = open_ok (f->path);
+  g_signal_connect (f->history, "notify::storage-error", G_CALLBACK (on_storage_error_notify),
+                    &n_notifies);
+  append_chats (f->history, 1, 3);
+  n_before = _tincan_history_get_n_commits (f->history);
+
+  disk_full = TRUE;
+  n_full_writes = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(TincanMessage) message = chat (i + 4, "alice", "no room on the disk");
+
+      append (f->history, message, &results[i]);
+    }
+  WAIT_FOR (results[2].done);
+  g_assert_cmpuint (n_full_writes, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_assert_false (results[i].stored);
+      g_assert_error (results[i].error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_FULL);
+      g_test_message ("%s", results[i].error->message);
+      g_clear_error (&results[i].error);
+    }
+  g_assert_cmpuint (_tincan_history_get_n_commits (f->history), ==, n_before);
+  g_assert_nonnull (strstr (tincan_history_get_storage_error (f->history), "full"));
+  g_assert_cmpuint (n_notifies, ==, 1);
+
+  /* Still full: refused again, reported once. */
+  {
+    g_autoptr(TincanMessage) message = chat (7, "alice", "still no room");
+
+    g_assert_false (append_wait (f->history, message, &error));
+    g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_FULL);
+    g_clear_error (&error);
+  }
+  g_assert_cmpuint (n_notifies, ==, 1);
+  assert_ids (f->history, NULL, "1,2,3");
+
+  disk_full = FALSE;
+  append_chats (f->history, 8, 9);
+  g_assert_null (tincan_history_get_storage_error (f->history));
+  g_assert_cmpuint (n_notifies, ==, 2);
+  close_and_free (&f->history);
+
+  f->history = open_ok (f->path);
+  assert_ids (f->history, NULL, "1,2,3,8,9");
+}
+
+/* The disk fills while the file is closed: the next start cannot write its WAL, and says so. */
+static void
+test_error_open_full (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanHistory) history = NULL;
+
+  f->history = open_ok (f->path);
+  append_chats (f->history, 1, 2);
+  close_and_free (&f->history);
+
+  disk_full = TRUE;
+  history = tincan_history_open (f->path, &error);
+  disk_full = FALSE;
+  if (history != NULL)
+    {
+      /* Opening may need no new bytes at all; then the first write is where it shows. */
+      g_autoptr(TincanMessage) message = chat (3, "alice", "x");
+
+      disk_full = TRUE;
+      g_assert_false (append_wait (history, message, &error));
+      disk_full = FALSE;
+      g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_FULL);
+      tincan_history_close (history);
+    }
+  else
+    g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_FULL);
+  g_test_message ("%s", error->message);
+  g_clear_object (&history);
+
+  f->history = open_ok (f->path);
+  assert_ids (f->history, NULL, "1,2");
+}
+
+/* A ban that cannot be written is reported like a message, and cleared the same way. */
+static void
+test_error_ban_read_only (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->history = open_ok (f->path);
+  g_assert_true (_tincan_history_exec (f->history, "PRAGMA query_only = ON", &error));
+  g_assert_false (tincan_history_add_ban (f->history, "nick", "mallory", &error));
+  g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (tincan_history_is_banned (f->history, "mallory", NULL));
+  g_assert_nonnull (strstr (tincan_history_get_storage_error (f->history), "ban"));
+
+  g_assert_true (_tincan_history_exec (f->history, "PRAGMA query_only = OFF", &error));
+  g_assert_true (tincan_history_add_ban (f->history, "nick", "mallory", &error));
+  g_assert_no_error (error);
+  g_assert_null (tincan_history_get_storage_error (f->history));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Damaged files are set aside                                                              */
+
+/* Opens @f->path, which must be damaged, and checks it was moved aside whole, and that the
+ * new history is empty and usable. */
+static void
+assert_recovered (Fixture    *f,
+                  const char *original,
+                  gsize       original_len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *moved = NULL;
+  gsize moved_len = 0;
+  g_autofree char *basename = NULL;
+
+  f->history = tincan_history_open_or_recover (f->path, &aside, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->history);
+  g_assert_nonnull (aside);
+  g_test_message ("set aside as %s", aside);
+
+  basename = g_path_get_basename (aside);
+  g_assert_true (g_str_has_prefix (basename, "history.db.corrupt-"));
+  g_file_get_contents (aside, &moved, &moved_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (moved, moved_len, original, original_len);
+
+  assert_ids (f->history, NULL, "");
+  g_assert_cmpint (tincan_history_next_id (f->history), ==, 1);
+  append_chats (f->history, 1, 1);
+  close_and_free (&f->history);
+
+  /* The new file is a sound one, and is kept the next time. */
+  g_clear_pointer (&aside, g_free);
+  f->history = tincan_history_open_or_recover (f->path, &aside, &error);
+  g_assert_no_error (error);
+  g_assert_null (aside);
+  assert_ids (f->history, NULL, "1");
+}
+
+static void
+test_recover_garbage (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char garbage[8192];
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (char) (i * 7 + 13);
+  g_file_set_contents (f->path, garbage, sizeof garbage, &error);
+  g_assert_no_error (error);
+
+  assert_recovered (f, garbage, sizeof garbage);
+}
+
+static void
+test_recover_not_sqlite (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char text[] = "These are my notes, not a database.\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+  g_file_set_contents (f->path, text, strlen (text), &error);
+  g_assert_no_error (error);
+  /* A journal left beside it must not end up in the new file. (This one has no valid frame,
+   * and SQLite itself drops it when the failed open closes the file.) */
+  g_file_set_contents (wal, "stale", -1, &error);
+  g_assert_no_error (error);
+
+  assert_recovered (f, text, strlen (text));
+}
+
+static void
+test_recover_truncated (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree Append *results = g_new0 (Append, 200);
+  gsize len = 0;
+
+  /* Enough messages for a few pages, checkpointed into the file by close. */
+  f->history = open_ok (f->path);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *text = g_strnfill (100, 'a' + i % 26);
+      g_autoptr(TincanMessage) message = chat (i + 1, "alice", text);
+
+      append (f->history, message, &results[i]);
+    }
+  WAIT_FOR (results[199].done);
+  g_assert_true (results[199].stored);
+  close_and_free (&f->history);
+
+  g_file_get_contents (f->path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 4 * 4096);
+  len = len / 2 + 100;
+  g_file_set_contents (f->path, contents, len, &error);
+  g_assert_no_error (error);
+
+  assert_recovered (f, contents, len);
+}
+
+/* A file that is fine but cannot be used now is never moved. */
+static void
+test_recover_not_locked (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TincanHistory) second = NULL;
+  g_autofree char *aside = NULL;
+
+  f->history = open_ok (f->path);
+  append_chats (f->history, 1, 1);
+
+  second = tincan_history_open_or_recover (f->path, &aside, &error);
+  g_assert_null (second);
+  g_assert_null (aside);
+  g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_BUSY);
+  close_and_free (&f->history);
+
+  f->history = open_ok (f->path);
+  assert_ids (f->history, NULL, "1");
 }
 
 int
@@ -1018,6 +1476,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  full_vfs_register ();
 
 #define ADD(path, func) \
   g_test_add ("/core/history/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1044,6 +1503,13 @@ main (int   argc,
   ADD ("error/permissions", test_error_permissions);
   ADD ("error/write-read-only", test_error_write_read_only);
   ADD ("error/write-full", test_error_write_full);
+  ADD ("error/commit-full", test_error_commit_full);
+  ADD ("error/open-full", test_error_open_full);
+  ADD ("error/ban-read-only", test_error_ban_read_only);
+  ADD ("recover/garbage", test_recover_garbage);
+  ADD ("recover/not-sqlite", test_recover_not_sqlite);
+  ADD ("recover/truncated", test_recover_truncated);
+  ADD ("recover/not-locked", test_recover_not_locked);
 
 #undef ADD
 

@@ -1403,6 +1403,9 @@ test_storage_failure (HostFixture   *f,
   ack = client_emit_ack (kim, "message", "lost");
   g_assert_false (json_object_get_boolean_member (ack, "ok"));
   g_assert_cmpstr (json_object_get_string_member (ack, "error"), ==, "storage");
+  g_assert_cmpstr (json_object_get_string_member (ack, "message"), ==,
+                   "The host could not store your message: its history file is read-only");
+  g_assert_nonnull (strstr (tincan_host_get_storage_error (f->host), "readonly"));
   client_emit (tut, "chat message", "lost too");
   {
     Packet *p = client_wait (tut, PACKET_EVENT, "chat message", -1);
@@ -1418,6 +1421,7 @@ test_storage_failure (HostFixture   *f,
   ack = client_emit_ack (kim, "message", "kept");
   g_assert_true (json_object_get_boolean_member (ack, "ok"));
   assert_message (wait_event_object (bob, "message"), "chat", "kim", NULL, "kept");
+  g_assert_null (tincan_host_get_storage_error (f->host));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1701,6 +1705,113 @@ test_post_source (HostFixture   *f,
   g_assert_true (posted.source == (GObject *) f->host);
 }
 
+static void
+collect_log (TincanHost *host,
+             const char *line,
+             GPtrArray  *lines)
+{
+  g_ptr_array_add (lines, g_strdup (line));
+}
+
+static guint
+count_log (GPtrArray  *lines,
+           const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (lines, i), prefix))
+      n++;
+  return n;
+}
+
+static void
+on_host_storage_error (TincanHost *host,
+                       GParamSpec *pspec,
+                       guint      *n_notifies)
+{
+  (*n_notifies)++;
+}
+
+/* The disk fills up mid-chat: the message that does not fit is refused to its sender and seen
+ * by nobody, the host is told once, what was acknowledged before is kept, and the room carries
+ * on once there is room again.
+ *
+ * PRAGMA max_page_count caps the file at its current size, so SQLite fails the insert with
+ * SQLITE_FULL, the code a write() failing with ENOSPC gives; filling a real file system would
+ * need one mounted for the test (root, and not in every CI). A full disk at COMMIT, through a
+ * VFS that fails writes past the end of a file, is in tests/test-history.c. 4000 "€" are 12 000
+ * bytes: overflow pages the capped file cannot get, however much room its last page has. */
+static void
+test_storage_full (HostFixture   *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) recent = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  HostPosted posted = { 0 };
+  guint n_notifies = 0;
+  Client *kim;
+  Client *bob;
+  JsonObject *ack;
+
+  g_signal_connect (f->host, "log", G_CALLBACK (collect_log), log);
+  g_signal_connect (f->host, "notify::storage-error", G_CALLBACK (on_host_storage_error),
+                    &n_notifies);
+  kim = tincan_join (f, "kim", NULL);
+  bob = tincan_join (f, "bob", NULL);
+  (void) wait_event_object (kim, "user-joined");
+
+  ack = client_emit_ack (kim, "message", "before");
+  g_assert_true (json_object_get_boolean_member (ack, "ok"));
+  assert_message (wait_event_object (bob, "message"), "chat", "kim", NULL, "before");
+  assert_message (wait_event_object (kim, "message"), "chat", "kim", NULL, "before");
+
+  g_assert_true (_tincan_history_exec (f->history, "PRAGMA max_page_count = 1", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (big, "€");
+  ack = client_emit_ack (kim, "message", big->str);
+  g_assert_false (json_object_get_boolean_member (ack, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (ack, "error"), ==, "storage");
+  g_assert_cmpstr (json_object_get_string_member (ack, "message"), ==,
+                   "The host could not store your message: its disk is full");
+  g_assert_nonnull (strstr (tincan_host_get_storage_error (f->host), "full"));
+  g_assert_cmpuint (n_notifies, ==, 1);
+  g_assert_cmpuint (count_log (log, "Messages cannot be stored, so none are sent: "), ==, 1);
+
+  /* Still full: the host's own message is refused too, and the host told no second time. */
+  posted.host = f->host;
+  tincan_host_post_async (f->host, NULL, big->str, NULL, host_posted_cb, &posted);
+  WAIT_FOR (posted.done);
+  g_assert_null (posted.message);
+  g_assert_error (posted.error, TINCAN_ERROR, TINCAN_ERROR_STORAGE);
+  g_clear_error (&posted.error);
+  g_assert_cmpuint (count_log (log, "Messages cannot be stored"), ==, 1);
+  assert_quiet (bob);
+  assert_quiet (kim);
+
+  /* Room again. */
+  g_assert_true (_tincan_history_exec (f->history, "PRAGMA max_page_count = 1000000", &error));
+  g_assert_no_error (error);
+  ack = client_emit_ack (kim, "message", "after");
+  g_assert_true (json_object_get_boolean_member (ack, "ok"));
+  assert_message (wait_event_object (bob, "message"), "chat", "kim", NULL, "after");
+  g_assert_null (tincan_host_get_storage_error (f->host));
+  g_assert_cmpuint (n_notifies, ==, 2);
+  g_assert_cmpuint (count_log (log, "Messages are stored again"), ==, 1);
+
+  /* After a restart: everything acknowledged, nothing refused. */
+  host_stop (f);
+  host_start (f);
+  recent = tincan_history_load_recent (f->history, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recent->len, ==, 2);
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (recent, 0)), ==, "before");
+  g_assert_cmpstr (tincan_message_get_text (g_ptr_array_index (recent, 1)), ==, "after");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1721,6 +1832,7 @@ main (int   argc,
   ADD ("history/replay", test_history_replay, NULL);
   ADD ("ack/after-store", test_ack_after_store, NULL);
   ADD ("ack/storage-failure", test_storage_failure, NULL);
+  ADD ("ack/storage-full", test_storage_full, &on_disk_config);
   ADD ("limits/passcode", test_passcode, &passcode_config);
   ADD ("limits/flood", test_flood, NULL);
   ADD ("moderation/kick", test_kick, NULL);

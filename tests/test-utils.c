@@ -1084,14 +1084,45 @@ on_connection (SioEngineServer *engine,
 }
 
 void
+test_listener_listen (SioHttpListener *listener,
+                      guint            port,
+                      GUri           **base)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  sio_http_listener_listen (listener, address, &error);
+  g_assert_no_error (error);
+  if (base != NULL)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", sio_http_listener_get_port (listener));
+
+      *base = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+    }
+}
+
+SioHttpListener *
+test_listen_local (SoupServer *soup,
+                   guint       port,
+                   GUri      **base)
+{
+  SioHttpListener *listener = sio_http_listener_new (soup);
+
+  test_listener_listen (listener, port, base);
+  return listener;
+}
+
+void
 engine_fixture_setup (EngineFixture *f,
                       gconstpointer  data)
 {
   const EngineConfig *config = data;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   f->soup = soup_server_new (NULL, NULL);
+  f->listener = sio_http_listener_new (f->soup);
   f->engine = sio_engine_server_new ();
   f->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) engine_peer_free);
   f->echo = config == NULL || !config->no_echo;
@@ -1110,6 +1141,17 @@ engine_fixture_setup (EngineFixture *f,
         sio_engine_server_set_allow_upgrades (f->engine, FALSE);
       if (config->cors_origins != NULL)
         sio_engine_server_set_cors_origins (f->engine, config->cors_origins);
+      if (config->max_per_address != 0)
+        sio_http_listener_set_max_connections_per_address (f->listener, config->max_per_address);
+      if (config->max_sessions_per_address != 0)
+        sio_engine_server_set_max_sessions_per_address (f->engine, config->max_sessions_per_address);
+      if (config->request_timeout != 0)
+        sio_http_listener_set_request_timeout (f->listener, config->request_timeout);
+      if (config->max_packet_rate != 0)
+        sio_engine_server_set_max_packet_rate (f->engine, config->max_packet_rate);
+      /* The tests connect from 127.0.0.1, which the caps leave alone unless told. */
+      sio_http_listener_set_limit_loopback (f->listener, config->max_per_address != 0);
+      sio_engine_server_set_limit_loopback (f->engine, config->max_sessions_per_address != 0);
     }
 
   g_signal_connect (f->engine, "connection", G_CALLBACK (on_connection), f);
@@ -1117,13 +1159,8 @@ engine_fixture_setup (EngineFixture *f,
   sio_engine_server_attach (f->engine, f->soup, "/engine.io/", &error);
   g_assert_no_error (error);
 
-  soup_server_listen_local (f->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (f->soup);
-  g_assert_nonnull (uris);
-  f->base = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* Through the listener the product uses, with its caps and timeouts. */
+  test_listener_listen (f->listener, 0, &f->base);
 
   /* Long-polls hold a connection each: libsoup's default of 2 per host would serialise tests. */
   f->session = soup_session_new_with_options ("max-conns", 4000,
@@ -1147,6 +1184,8 @@ engine_fixture_teardown (EngineFixture *f,
   sio_engine_server_detach (f->engine);
   soup_server_disconnect (f->soup);
   test_drain_main_context ();
+  g_assert_finalize_object (f->listener);
+  f->listener = NULL;
 
   g_signal_handlers_disconnect_by_data (f->engine, f);
   g_assert_finalize_object (f->engine);

@@ -202,6 +202,15 @@ gboolean     test_raw_ws_next_frame     (TestRaw      *raw,
 int          test_raw_ws_wait_close_code (TestRaw     *raw,
                                           GPtrArray   *data_frames);
 
+/* Listens on 127.0.0.1:@port (0: any) through SioHttpListener, as the product does; @base gets
+ * http://127.0.0.1:<port>/. Free the listener before the server (it holds a reference). */
+void             test_listener_listen (SioHttpListener *listener,
+                                       guint            port,
+                                       GUri           **base);
+SioHttpListener *test_listen_local    (SoupServer      *soup,
+                                       guint            port,
+                                       GUri           **base);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Engine fixture: a SoupServer on 127.0.0.1:<random> with a SioEngineServer at /engine.io/. */
 
@@ -214,6 +223,11 @@ typedef struct
   gboolean              no_upgrades;
   const char * const   *cors_origins;
   gboolean              no_echo;         /* do not echo message packets back */
+  /* Limits; a cap set here also counts 127.0.0.1, where the tests connect from. 0: defaults. */
+  guint                 max_per_address; /* connections (listener) */
+  guint                 max_sessions_per_address;
+  guint                 request_timeout; /* ms */
+  guint                 max_packet_rate;
 } EngineConfig;
 
 /* One Engine.IO session as the server saw it, kept after the socket itself is gone. */
@@ -233,6 +247,7 @@ typedef struct
 typedef struct
 {
   SoupServer      *soup;
+  SioHttpListener *listener;
   SioEngineServer *engine;
   GUri            *base;            /* http://127.0.0.1:<port>/ */
   SoupSession     *session;

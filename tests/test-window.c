@@ -17,6 +17,7 @@
 #include "sio-test-client.h"
 #include "tincan-application.h"
 #include "tincan-chat-view.h"
+#include "tincan-history-private.h"
 #include "tincan-join-dialog.h"
 #include "tincan-message-row.h"
 #include "tincan-preferences-window.h"
@@ -594,6 +595,55 @@ test_follow (Fixture       *f,
   WAIT_FOR (find_label (list, "and another") != NULL);
 }
 
+/* What the list view does while new lines arrive every frame: it re-anchors rows in small
+ * steps, the upper bound unchanged, before the pending jump to the bottom runs. */
+static void
+settle_upwards (GListModel    *model,
+                guint          position,
+                guint          removed,
+                guint          added,
+                GtkAdjustment *adjustment)
+{
+  for (guint i = 0; i < 3; i++)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - 30);
+}
+
+static void
+test_follow_busy (Fixture       *f,
+                  gconstpointer  data)
+{
+  TincanRoom *room = tincan_window_get_room (f->window);
+  g_autoptr(TincanUser) carol = tincan_user_new ("carol-id", "carol", TINCAN_DIALECT_TINCAN, "browser", "192.168.1.7");
+  TincanChatView *view = tincan_window_get_chat_view (f->window);
+  GtkWidget *list;
+  GtkAdjustment *adjustment;
+  gulong handler;
+
+  g_assert_true (tincan_room_join (room, carol, NULL));
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("line %u", i);
+
+      tincan_room_post_async (room, carol, NULL, text, NULL, NULL, NULL);
+    }
+  list = message_list (f);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  WAIT_FOR (find_label (list, "line 59") != NULL &&
+            gtk_adjustment_get_upper (adjustment) > 2 * gtk_adjustment_get_page_size (adjustment) &&
+            gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+            gtk_adjustment_get_upper (adjustment) - 1);
+
+  handler = g_signal_connect_after (tincan_chat_view_get_messages (view), "items-changed",
+                                    G_CALLBACK (settle_upwards), adjustment);
+  tincan_room_post_async (room, carol, NULL, "a busy line", NULL, NULL, NULL);
+  WAIT_FOR (g_list_model_get_n_items (tincan_room_get_messages (room)) == 61);
+  g_signal_handler_disconnect (tincan_chat_view_get_messages (view), handler);
+
+  /* Still following: the new line comes into view without the reader's help. */
+  g_assert_true (tincan_chat_view_get_following (view));
+  WAIT_FOR (find_label (list, "a busy line") != NULL);
+}
+
 static gboolean
 log_contains (Fixture    *f,
               const char *needle)
@@ -673,6 +723,119 @@ test_post_error (Fixture       *f,
   g_signal_emit_by_name (entry, "activate");
   WAIT_FOR (g_strcmp0 (gtk_editable_get_text (entry), too_long) == 0);
   g_assert_cmpuint (g_list_model_get_n_items (tincan_room_get_messages (tincan_window_get_room (f->window))), ==, 0);
+}
+
+/* The mapped label whose text contains @part, or NULL. */
+static GtkLabel *
+find_label_containing (gpointer    root,
+                       const char *part)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part) != NULL)
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+static gboolean
+window_log_contains (TincanWindow *window,
+                     const char   *needle)
+{
+  GListModel *log = tincan_window_get_log (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    if (strstr (gtk_string_list_get_string (GTK_STRING_LIST (log), i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* While the history refuses writes the banner says why, over every page; it goes once a
+ * message is stored again. PRAGMA query_only makes the file refuse writes the way a read-only
+ * one does, and works when the tests run as root, whom file modes do not stop. */
+static void
+test_storage_banner (Fixture       *f,
+                     gconstpointer  data)
+{
+  TincanRoom *room = tincan_window_get_room (f->window);
+  TincanHistory *history = tincan_room_get_history (room);
+  GtkEditable *entry = tincan_chat_view_get_entry (tincan_window_get_chat_view (f->window));
+  g_autoptr(GError) error = NULL;
+  GtkLabel *label = NULL;
+  GtkRevealer *revealer;
+
+  g_assert_null (find_label_containing (f->window, "cannot be saved"));
+  g_assert_true (_tincan_history_exec (history, "PRAGMA query_only = ON", &error));
+  g_assert_no_error (error);
+
+  gtk_editable_set_text (entry, "not kept");
+  g_signal_emit_by_name (entry, "activate");
+  WAIT_FOR ((label = find_label_containing (f->window, "Messages cannot be saved")) != NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "readonly"));
+  revealer = GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_REVEALER));
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (window_log_contains (f->window, "Messages cannot be stored"));
+  g_assert_cmpuint (g_list_model_get_n_items (tincan_room_get_messages (room)), ==, 0);
+
+  g_assert_true (_tincan_history_exec (history, "PRAGMA query_only = OFF", &error));
+  g_assert_no_error (error);
+  gtk_editable_set_text (entry, "kept");
+  g_signal_emit_by_name (entry, "activate");
+  WAIT_FOR (g_list_model_get_n_items (tincan_room_get_messages (room)) == 1);
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (window_log_contains (f->window, "Messages are stored again"));
+}
+
+/* A damaged history is kept aside, reported, and hosting goes on with a new one. */
+static void
+test_damaged_history (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tincan-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "history.sqlite3", NULL);
+  g_autoptr(GDir) listing = NULL;
+  TincanWindow *second;
+  GtkLabel *label = NULL;
+  GtkRevealer *revealer;
+  const char *name;
+  guint n_aside = 0;
+
+  g_assert_no_error (error);
+  g_file_set_contents (path, "not a database, just words", -1, &error);
+  g_assert_no_error (error);
+
+  second = g_object_new (TINCAN_TYPE_WINDOW,
+                         "application", f->app,
+                         "port", 0,
+                         "bind-address", "127.0.0.1",
+                         "data-dir", dir,
+                         "room-name", "Damaged",
+                         "nick", "Host",
+                         NULL);
+  g_object_add_weak_pointer (G_OBJECT (second), (gpointer *) &second);
+  gtk_window_present (GTK_WINDOW (second));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (second)));
+  g_assert_nonnull (tincan_window_get_host (second));
+
+  WAIT_FOR ((label = find_label_containing (second, "The chat history was damaged")) != NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "history.sqlite3.corrupt-"));
+  g_assert_true (window_log_contains (second, "was damaged; it was moved to"));
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "history.sqlite3.corrupt-"))
+      n_aside++;
+  g_assert_cmpuint (n_aside, ==, 1);
+
+  /* A notice, not an error: the host may dismiss it. */
+  revealer = GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_REVEALER));
+  g_signal_emit_by_name (find_one (revealer, GTK_TYPE_BUTTON), "clicked");
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  gtk_window_destroy (GTK_WINDOW (second));
+  WAIT_FOR (second == NULL);
+  remove_tree (dir);
 }
 
 static void
@@ -880,9 +1043,12 @@ main (int   argc,
   g_test_add ("/tincan/window/socket-client", Fixture, NULL, fixture_setup, test_socket_client, fixture_teardown);
   g_test_add ("/tincan/window/ban", Fixture, NULL, fixture_setup, test_ban, fixture_teardown);
   g_test_add ("/tincan/window/follow", Fixture, NULL, fixture_setup, test_follow, fixture_teardown);
+  g_test_add ("/tincan/window/follow-busy", Fixture, NULL, fixture_setup, test_follow_busy, fixture_teardown);
   g_test_add ("/tincan/window/server-log", Fixture, NULL, fixture_setup, test_server_log, fixture_teardown);
   g_test_add ("/tincan/window/preferences", Fixture, NULL, fixture_setup, test_preferences, fixture_teardown);
   g_test_add ("/tincan/window/post-error", Fixture, NULL, fixture_setup, test_post_error, fixture_teardown);
+  g_test_add ("/tincan/window/storage-banner", Fixture, NULL, fixture_setup, test_storage_banner, fixture_teardown);
+  g_test_add ("/tincan/window/damaged-history", Fixture, NULL, fixture_setup, test_damaged_history, fixture_teardown);
   g_test_add ("/tincan/window/remote", Fixture, NULL, fixture_setup, test_remote, fixture_teardown);
   g_test_add ("/tincan/window/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
   g_test_add ("/tincan/window/other-windows", Fixture, NULL, fixture_setup, test_other_windows, fixture_teardown);

@@ -38,6 +38,9 @@ typedef struct
   char     *nick;
   int       history;
   int       flood;
+  int       max_connections;
+  int       max_per_address;
+  int       request_timeout;
   char     *join;
   char     *dialect;
 } Options;
@@ -129,15 +132,21 @@ run_host (Options *options)
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
+  g_autofree char *set_aside = NULL;
   g_auto(GStrv) urls = NULL;
 
   if (g_mkdir_with_parents (options->data_dir, 0700) != 0)
     return fail ("cannot use data directory %s: %s", options->data_dir, g_strerror (errno));
 
   db = g_build_filename (options->data_dir, "history.sqlite3", NULL);
-  history = tincan_history_open (db, &error);
+  /* A damaged file is set aside rather than stopping the host; a read-only or locked one does
+   * stop it: nothing could be stored, so no message could be sent, and the cause is fixable. */
+  history = tincan_history_open_or_recover (db, &set_aside, &error);
   if (history == NULL)
     return fail ("cannot open the history in %s: %s", options->data_dir, error->message);
+  if (set_aside != NULL)
+    fprintf (stderr, "tincan: the history %s was damaged; it was moved to %s and a new one started\n",
+             db, set_aside);
 
   room = tincan_room_new (options->room, options->nick, history);
   tincan_room_set_history_length (room, options->history);
@@ -146,6 +155,12 @@ run_host (Options *options)
   tincan_host_set_passcode (host, options->passcode);
   g_signal_connect (host, "log", G_CALLBACK (on_log), NULL);
   g_signal_connect (room, "message", G_CALLBACK (on_message), NULL);
+  sio_http_listener_set_request_timeout (tincan_host_get_listener (host), options->request_timeout * 1000);
+  if (options->max_connections >= 0)
+    sio_http_listener_set_max_connections (tincan_host_get_listener (host), options->max_connections);
+  /* Given here, the cap is meant for this computer's connections too (tests, a local proxy). */
+  if (options->max_per_address >= 0)
+    tincan_host_set_address_limit (host, options->max_per_address, TRUE);
 
   if (!tincan_host_listen (host, options->bind, options->port, TRUE, &error))
     return fail ("cannot listen on %s port %d: %s", options->bind, options->port, error->message);
@@ -360,12 +375,18 @@ tincan_cli_run (int    argc,
     { "join", 0, 0, G_OPTION_ARG_STRING, &options.join, N_("Chat in the room at URL from the terminal"), "URL" },
     { "dialect", 0, 0, G_OPTION_ARG_STRING, &options.dialect, N_("With --join: tincan, chat message, chat, demo or auto (default)"), "D" },
     { "flood-limit", 0, 0, G_OPTION_ARG_INT, &options.flood, N_("Messages one person may send in 5 seconds (default 10, 0 for no limit)"), "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &options.max_connections, N_("Open connections in all (default 10000, 0 for no limit)"), "N" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &options.request_timeout, N_("Seconds a connection has to send a whole request (default 30)"), "S" },
+    { "max-per-address", 0, 0, G_OPTION_ARG_INT, &options.max_per_address, N_("Connections (and sessions) from one address (default 64 and 32, not counting this computer unless given here; 0 for no limit)"), "N" },
     { NULL }
   };
 
   options.port = DEFAULT_PORT;
   options.history = 100;
   options.flood = 10;
+  options.max_connections = -1;
+  options.max_per_address = -1;
+  options.request_timeout = 30;
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Host a chat on the local network."));
@@ -385,6 +406,10 @@ tincan_cli_run (int    argc,
     return fail ("--history must be 0 or more");
   if (options.flood < 0)
     return fail ("--flood-limit must be 0 or more");
+  if (options.max_connections < -1 || options.max_per_address < -1)
+    return fail ("--max-connections and --max-per-address must be 0 or more");
+  if (options.request_timeout < 1)
+    return fail ("--request-timeout must be 1 or more");
 
   if (options.bind == NULL)
     options.bind = g_strdup ("0.0.0.0");

@@ -19,7 +19,12 @@
  * at close.
  *
  * Bans are few and checked on every join, so they are also kept in memory: is_banned() never
- * touches the disk and cannot fail. */
+ * touches the disk and cannot fail.
+ *
+ * A disk that fills up, turns read-only or fails is not a bug but something the host must be
+ * told about and can fix: each failure sets "storage-error", which the host shows, and the next
+ * write that succeeds clears it. Nothing is retried here: the messages of a failed batch are
+ * refused to their senders, who may send them again. */
 
 #include "config.h"
 
@@ -83,6 +88,7 @@ struct _TincanHistory
   sqlite3       *db;               /* NULL once closed */
   sqlite3_stmt  *stmts[N_STMTS];   /* prepared once, reset after every use */
   char          *display_name;     /* the path, for error messages */
+  char          *storage_error;    /* why the last write failed; NULL once one succeeds */
   GMainContext  *context;
   GPtrArray     *pending;          /* GTask *, appends waiting for the end of the turn */
   GSource       *flush_source;
@@ -92,6 +98,14 @@ struct _TincanHistory
   gint64         next_id;
   guint          n_commits;
 };
+
+enum {
+  PROP_0,
+  PROP_STORAGE_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TincanHistory, tincan_history, G_TYPE_OBJECT)
 G_DEFINE_BOXED_TYPE (TincanBan, tincan_ban, tincan_ban_copy, tincan_ban_free)
@@ -197,6 +211,31 @@ set_sqlite_error (GError     **error,
   else
     g_set_error (error, TINCAN_HISTORY_ERROR, error_code_from_sqlite (rc), "%s: %s",
                  doing, detail);
+}
+
+/* @error: the failure, or NULL after a write that succeeded. Only failures of the file (full,
+ * read-only, damaged, I/O) count: a duplicate id or a closed history says nothing about it. */
+static void
+set_storage_error (TincanHistory *self,
+                   const GError  *error)
+{
+  const char *message = NULL;
+
+  if (error != NULL)
+    {
+      if (error->domain != TINCAN_HISTORY_ERROR ||
+          error->code == TINCAN_HISTORY_ERROR_EXISTS ||
+          error->code == TINCAN_HISTORY_ERROR_CLOSED)
+        return;
+      message = error->message;
+    }
+
+  if (g_strcmp0 (self->storage_error, message) == 0)
+    return;
+
+  g_free (self->storage_error);
+  self->storage_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORAGE_ERROR]);
 }
 
 static gboolean
@@ -613,6 +652,132 @@ tincan_history_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/* Renames the damaged @path to "<path>.corrupt-<time>", with its -wal and -journal beside it
+ * under the same new name: those belong to it, and left in place SQLite would replay them into
+ * the new file. Renamed, not deleted: whoever wants can still try to rescue it. */
+static char *
+set_aside (const char  *path,
+           GError     **error)
+{
+  static const char * const companions[] = { "-wal", "-journal" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *aside = NULL;
+  guint moved = 0;
+
+  for (guint n = 0; aside == NULL || g_file_test (aside, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (aside);
+      aside = n == 0 ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
+                     : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, n);
+    }
+
+  for (; moved < G_N_ELEMENTS (companions); moved++)
+    {
+      g_autofree char *from = g_strconcat (path, companions[moved], NULL);
+      g_autofree char *to = g_strconcat (aside, companions[moved], NULL);
+      g_autoptr(GFile) from_file = g_file_new_for_path (from);
+      g_autoptr(GFile) to_file = g_file_new_for_path (to);
+
+      if (!g_file_move (from_file, to_file, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL,
+                        &local_error) &&
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        goto fail;
+      g_clear_error (&local_error);
+    }
+
+  target = g_file_new_for_path (aside);
+  if (!g_file_move (file, target, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
+    goto fail;
+
+  return g_steal_pointer (&aside);
+
+fail:
+  /* Put back what was moved, so that the file and its journal stay together. */
+  while (moved-- > 0)
+    {
+      g_autofree char *from = g_strconcat (aside, companions[moved], NULL);
+      g_autofree char *to = g_strconcat (path, companions[moved], NULL);
+      g_autoptr(GFile) from_file = g_file_new_for_path (from);
+      g_autoptr(GFile) to_file = g_file_new_for_path (to);
+
+      g_file_move (from_file, to_file, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, NULL);
+    }
+  g_set_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_CORRUPT,
+               "it is damaged, and could not be moved aside: %s", local_error->message);
+  return NULL;
+}
+
+/**
+ * tincan_history_open_or_recover:
+ * @path: (type filename): as for [func@Tincan.History.open]
+ * @set_aside_to: (out) (optional) (nullable) (type filename): where a damaged file went
+ * @error: return location for a #TINCAN_HISTORY_ERROR
+ *
+ * As [func@Tincan.History.open], except that a file that is damaged, truncated or not a
+ * database at all does not stop the host: it is renamed to `<path>.corrupt-<time>` (never
+ * deleted) and a new, empty history is started. @set_aside_to then says where it went, for
+ * the host to report; it is %NULL when the file was fine.
+ *
+ * Any other failure (read-only, locked, a newer schema) is returned as is: those files are
+ * intact, and the user can fix the cause.
+ *
+ * Returns: (transfer full): the history, or %NULL if none can be used
+ */
+TincanHistory *
+tincan_history_open_or_recover (const char  *path,
+                                char       **set_aside_to,
+                                GError     **error)
+{
+  g_autoptr(TincanHistory) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *aside = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (set_aside_to != NULL)
+    *set_aside_to = NULL;
+
+  self = tincan_history_open (path, &local_error);
+  if (self != NULL ||
+      !g_error_matches (local_error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_CORRUPT))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return g_steal_pointer (&self);
+    }
+
+  g_debug ("%s", local_error->message);
+  g_clear_error (&local_error);
+  aside = set_aside (path, &local_error);
+  if (aside == NULL)
+    {
+      g_autofree char *display_name = g_filename_display_name (path);
+
+      g_set_error (error, local_error->domain, local_error->code,
+                   "Could not open the history “%s”: %s", display_name, local_error->message);
+      return NULL;
+    }
+
+  self = tincan_history_open (path, error);
+  if (self == NULL)
+    {
+      g_autofree char *display_name = g_filename_display_name (aside);
+
+      g_prefix_error (error, "The damaged history was moved to “%s”, but no new one started: ",
+                      display_name);
+      return NULL;
+    }
+
+  if (set_aside_to != NULL)
+    *set_aside_to = g_steal_pointer (&aside);
+  return g_steal_pointer (&self);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Closing                                                                                    */
 
@@ -677,8 +842,28 @@ tincan_history_finalize (GObject *object)
   g_clear_pointer (&self->address_bans, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->display_name);
+  g_free (self->storage_error);
 
   G_OBJECT_CLASS (tincan_history_parent_class)->finalize (object);
+}
+
+static void
+tincan_history_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TincanHistory *self = TINCAN_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORAGE_ERROR:
+      g_value_set_string (value, self->storage_error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -688,6 +873,19 @@ tincan_history_class_init (TincanHistoryClass *klass)
 
   object_class->dispose = tincan_history_dispose;
   object_class->finalize = tincan_history_finalize;
+  object_class->get_property = tincan_history_get_property;
+
+  /**
+   * TincanHistory:storage-error: (getter get_storage_error)
+   *
+   * Why the last write (or read) of the file failed: the disk is full, the file became
+   * read-only or damaged. %NULL at first, and again once a write succeeds.
+   */
+  properties[PROP_STORAGE_ERROR] =
+    g_param_spec_string ("storage-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -839,8 +1037,8 @@ write_batch (TincanHistory  *self,
              GError        **errors,
              GError        **error)
 {
-  g_autofree char *doing = g_strdup_printf ("Could not store %u message%s in “%s”", batch->len,
-                                            batch->len == 1 ? "" : "s", self->display_name);
+  /* The same words for every batch: this is also the storage error the host shows. */
+  g_autofree char *doing = g_strdup_printf ("Could not store messages in “%s”", self->display_name);
   sqlite3_stmt *insert = self->stmts[STMT_INSERT_MESSAGE];
   int rc;
 
@@ -915,8 +1113,12 @@ flush (TincanHistory *self)
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   errors = g_new0 (GError *, batch->len);
 
-  if (check_open (self, &batch_error) && !write_batch (self, batch, errors, &batch_error))
-    g_debug ("%s", batch_error->message);
+  if (check_open (self, &batch_error))
+    {
+      if (!write_batch (self, batch, errors, &batch_error))
+        g_debug ("%u message(s) refused: %s", batch->len, batch_error->message);
+      set_storage_error (self, batch_error);
+    }
 
   /* Only now, after COMMIT or ROLLBACK: a callback may acknowledge, broadcast, append again
    * or close the history, and each of those must see the transaction finished. */
@@ -1002,8 +1204,12 @@ tincan_history_load_recent (TincanHistory  *self,
       g_autofree char *doing = g_strdup_printf ("Could not read the history “%s”",
                                                 self->display_name);
 
-      set_sqlite_error (error, self->db, rc, doing);
+      g_autoptr(GError) local_error = NULL;
+
+      set_sqlite_error (&local_error, self->db, rc, doing);
       sqlite3_reset (stmt);
+      set_storage_error (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -1043,6 +1249,7 @@ tincan_history_add_ban (TincanHistory  *self,
                         GError        **error)
 {
   sqlite3_stmt *stmt;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *key = NULL;
   const char *interned = NULL;
   GHashTable *table;
@@ -1076,12 +1283,16 @@ tincan_history_add_ban (TincanHistory  *self,
       g_autofree char *doing = g_strdup_printf ("Could not store the ban in “%s”",
                                                 self->display_name);
 
-      set_sqlite_error (error, self->db, rc, doing);
+      set_sqlite_error (&local_error, self->db, rc, doing);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    return FALSE;
+  set_storage_error (self, local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   ban = g_new0 (TincanBan, 1);
   ban->kind = interned;
@@ -1109,6 +1320,7 @@ tincan_history_remove_ban (TincanHistory  *self,
                            GError        **error)
 {
   sqlite3_stmt *stmt;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *key = NULL;
   const char *interned = NULL;
   GHashTable *table;
@@ -1134,12 +1346,16 @@ tincan_history_remove_ban (TincanHistory  *self,
       g_autofree char *doing = g_strdup_printf ("Could not remove the ban from “%s”",
                                                 self->display_name);
 
-      set_sqlite_error (error, self->db, rc, doing);
+      set_sqlite_error (&local_error, self->db, rc, doing);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    return FALSE;
+  set_storage_error (self, local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   g_hash_table_remove (table, key);
   return TRUE;
@@ -1224,6 +1440,23 @@ tincan_history_list_bans (TincanHistory *self)
 
   g_ptr_array_sort (bans, compare_bans);
   return bans;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Storage state                                                                              */
+
+/**
+ * tincan_history_get_storage_error:
+ * @self: a history
+ *
+ * Returns: (nullable): why the file could not be written lately, or %NULL if all is well
+ */
+const char *
+tincan_history_get_storage_error (TincanHistory *self)
+{
+  g_return_val_if_fail (TINCAN_IS_HISTORY (self), NULL);
+
+  return self->storage_error;
 }
 
 /* ---------------------------------------------------------------------------------------- */

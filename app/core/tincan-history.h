@@ -70,6 +70,12 @@ void           tincan_ban_free               (TincanBan            *ban);
 
 TincanHistory *tincan_history_open           (const char           *path,
                                               GError              **error);
+TincanHistory *tincan_history_open_or_recover
+                                             (const char           *path,
+                                              char                **set_aside_to,
+                                              GError              **error);
+const char    *tincan_history_get_storage_error
+                                             (TincanHistory        *self);
 void           tincan_history_close          (TincanHistory        *self);
 gint64         tincan_history_next_id        (TincanHistory        *self);
 void           tincan_history_append_async   (TincanHistory        *self,

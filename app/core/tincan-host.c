@@ -25,6 +25,11 @@
 
 #define GUEST_KEY "tincan-guest"
 #define MAX_PORT_TRIES 20
+/* A phone or laptop has a session per open tab; more than this from one address is an attack. */
+#define HOST_MAX_SESSIONS_PER_ADDRESS 32
+/* Messages, typing notices, pongs: a person produces a few per second, a reconnecting page
+ * flushing its queue a burst. */
+#define HOST_MAX_PACKET_RATE 100
 
 JsonNode *_tincan_user_to_json (TincanUser *user);
 
@@ -35,6 +40,7 @@ struct _TincanHost
   TincanRoom   *room;
   TincanUser   *host_user;
   SoupServer   *soup;
+  SioHttpListener *listener;
   SioServer    *io;
   SioNamespace *nsp;                     /* borrowed from io */
   GHashTable   *guests_by_user;          /* user id → TincanGuest (borrowed) */
@@ -49,6 +55,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_STORAGE_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const TincanDialectOps * const dialects[] = {
   &tincan_dialect_undecided,
@@ -614,6 +628,31 @@ admit (SioSocket  *socket,
   return TRUE;
 }
 
+/* Said once when the history starts failing and once when it works again; every message
+ * refused in between has its own "Refused a message" line. */
+static void
+on_storage_error (TincanHost    *self,
+                  GParamSpec    *pspec,
+                  TincanHistory *history)
+{
+  const char *error = tincan_history_get_storage_error (history);
+
+  if (error != NULL)
+    host_log (self, "Messages cannot be stored, so none are sent: %s", error);
+  else
+    host_log (self, "Messages are stored again");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORAGE_ERROR]);
+}
+
+/* A connection a limit turned away (floods arrive summarized). */
+static void
+on_rejected (TincanHost *self,
+             const char *address,
+             const char *reason)
+{
+  host_log (self, "Connection from %s %s", address, reason);
+}
+
 /* ---- GObject -------------------------------------------------------------------------- */
 
 static void
@@ -625,6 +664,7 @@ tincan_host_dispose (GObject *object)
   if (self->room != NULL)
     g_signal_handlers_disconnect_by_data (self->room, self);
   g_clear_object (&self->io);
+  g_clear_object (&self->listener);
   g_clear_object (&self->soup);
   g_clear_object (&self->host_user);
   g_clear_object (&self->room);
@@ -645,12 +685,45 @@ tincan_host_finalize (GObject *object)
 }
 
 static void
+tincan_host_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  TincanHost *self = TINCAN_HOST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORAGE_ERROR:
+      g_value_set_string (value, tincan_host_get_storage_error (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tincan_host_class_init (TincanHostClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tincan_host_dispose;
   object_class->finalize = tincan_host_finalize;
+  object_class->get_property = tincan_host_get_property;
+
+  /**
+   * TincanHost:storage-error: (getter get_storage_error)
+   *
+   * Why messages cannot be stored right now (a full disk, a read-only or damaged history),
+   * or %NULL. While it is set every message is refused, its sender told why; it clears
+   * itself when a message is stored again.
+   */
+  properties[PROP_STORAGE_ERROR] =
+    g_param_spec_string ("storage-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * TincanHost::log:
@@ -683,7 +756,11 @@ tincan_host_new (TincanRoom *room)
 
   self->room = g_object_ref (room);
   self->soup = soup_server_new ("server-header", "Tincan ", NULL);
+  self->listener = sio_http_listener_new (self->soup);
+  g_signal_connect_object (self->listener, "rejected", G_CALLBACK (on_rejected), self, G_CONNECT_SWAPPED);
   self->io = sio_server_new ();
+  /* Sessions per device: polling sessions hold no connection, so the listener's caps miss them. */
+  sio_engine_server_set_max_sessions_per_address (sio_server_get_engine (self->io), HOST_MAX_SESSIONS_PER_ADDRESS);
   self->nsp = sio_server_of (self->io, "/");
 
   /* Tutorial servers are often reached by socket.io 2.x clients too. */
@@ -701,10 +778,30 @@ tincan_host_new (TincanRoom *room)
   g_signal_connect_object (room, "typing", G_CALLBACK (on_user_typing), self, 0);
   g_signal_connect_object (room, "user-renamed", G_CALLBACK (on_user_renamed), self, 0);
   g_signal_connect_object (room, "kick", G_CALLBACK (on_kick), self, 0);
+  if (tincan_room_get_history (room) != NULL)
+    g_signal_connect_object (tincan_room_get_history (room), "notify::storage-error",
+                             G_CALLBACK (on_storage_error), self, G_CONNECT_SWAPPED);
 
   self->host_user = tincan_user_new ("host", tincan_room_get_host_nick (room), TINCAN_DIALECT_HOST, "desktop", NULL);
   tincan_room_join (room, self->host_user, NULL);
   return self;
+}
+
+/**
+ * tincan_host_get_storage_error:
+ * @self: a host
+ *
+ * Returns: (nullable): why messages cannot be stored right now, or %NULL
+ */
+const char *
+tincan_host_get_storage_error (TincanHost *self)
+{
+  TincanHistory *history;
+
+  g_return_val_if_fail (TINCAN_IS_HOST (self), NULL);
+
+  history = self->room != NULL ? tincan_room_get_history (self->room) : NULL;
+  return history != NULL ? tincan_history_get_storage_error (history) : NULL;
 }
 
 TincanRoom *
@@ -774,8 +871,14 @@ tincan_host_listen (TincanHost  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   guint tries = (try_next && port != 0) ? MAX_PORT_TRIES : 1;
+  SioEngineServer *engine;
 
   g_return_val_if_fail (TINCAN_IS_HOST (self), FALSE);
+
+  /* Packets per session, an engine-level limit below the room's: a room without a flood limit
+   * (benchmarks) gets no packet rate either. */
+  engine = sio_server_get_engine (self->io);
+  sio_engine_server_set_max_packet_rate (engine, tincan_room_get_flood_limit (self->room) > 0 ? HOST_MAX_PACKET_RATE : 0);
 
   inet = g_inet_address_new_from_string (bind_address ? bind_address : "0.0.0.0");
   if (inet == NULL)
@@ -789,12 +892,9 @@ tincan_host_listen (TincanHost  *self,
       g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, port + i);
       g_autoptr(GError) local_error = NULL;
 
-      if (sio_http_listen (self->soup, address, &local_error))
+      if (sio_http_listener_listen (self->listener, address, &local_error))
         {
-          GSList *uris = soup_server_get_uris (self->soup);
-
-          self->port = uris ? (guint) g_uri_get_port (uris->data) : port + i;
-          g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+          self->port = sio_http_listener_get_port (self->listener);
           g_free (self->bind_address);
           self->bind_address = g_strdup (bind_address ? bind_address : "0.0.0.0");
           return TRUE;
@@ -953,6 +1053,46 @@ tincan_host_shutdown (TincanHost *self)
 
   if (self->io != NULL)
     sio_server_close (self->io);
+  if (self->listener != NULL)
+    sio_http_listener_disconnect (self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+}
+
+/**
+ * tincan_host_set_address_limit:
+ * @self: a host
+ * @max_per_address: connections, and sessions, one address may have open; 0 for no limit
+ * @include_loopback: whether this computer's own connections count too
+ *
+ * By default an address may have 64 connections and 32 sessions, this computer unlimited.
+ */
+void
+tincan_host_set_address_limit (TincanHost *self,
+                               guint       max_per_address,
+                               gboolean    include_loopback)
+{
+  SioEngineServer *engine;
+
+  g_return_if_fail (TINCAN_IS_HOST (self));
+
+  engine = sio_server_get_engine (self->io);
+  sio_http_listener_set_max_connections_per_address (self->listener, max_per_address);
+  sio_http_listener_set_limit_loopback (self->listener, include_loopback);
+  sio_engine_server_set_max_sessions_per_address (engine, max_per_address);
+  sio_engine_server_set_limit_loopback (engine, include_loopback);
+}
+
+/**
+ * tincan_host_get_listener:
+ * @self: a host
+ *
+ * Returns: (transfer none): what accepts connections, with its caps and timeouts
+ */
+SioHttpListener *
+tincan_host_get_listener (TincanHost *self)
+{
+  g_return_val_if_fail (TINCAN_IS_HOST (self), NULL);
+
+  return self->listener;
 }

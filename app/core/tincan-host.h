@@ -41,5 +41,10 @@ TincanMessage *tincan_host_post_finish  (TincanHost          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 void         tincan_host_shutdown       (TincanHost          *self);
+const char  *tincan_host_get_storage_error (TincanHost       *self);
+SioHttpListener *tincan_host_get_listener (TincanHost        *self);
+void         tincan_host_set_address_limit (TincanHost       *self,
+                                            guint             max_per_address,
+                                            gboolean          include_loopback);
 
 G_END_DECLS

@@ -364,6 +364,15 @@ tincan_room_set_flood_limit (TincanRoom *self,
   self->flood_seconds = seconds;
 }
 
+/* Messages one user may post per tincan_room_set_flood_limit() window; 0: no limit. */
+guint
+tincan_room_get_flood_limit (TincanRoom *self)
+{
+  g_return_val_if_fail (TINCAN_IS_ROOM (self), 0);
+
+  return self->flood_messages;
+}
+
 static gboolean
 is_spoofing_char (gunichar c)
 {
@@ -778,6 +787,43 @@ settle (TincanRoom    *self,
     }
 }
 
+/* What the sender is told: the reason in plain words, without the file's path, which is the
+ * host's business (its log and window show the full error). */
+static const char *
+storage_reason (const GError *error)
+{
+  if (error->domain == TINCAN_HISTORY_ERROR)
+    {
+      switch ((TincanHistoryError) error->code)
+        {
+        case TINCAN_HISTORY_ERROR_FULL:
+          return "The host could not store your message: its disk is full";
+
+        case TINCAN_HISTORY_ERROR_READ_ONLY:
+          return "The host could not store your message: its history file is read-only";
+
+        case TINCAN_HISTORY_ERROR_CORRUPT:
+          return "The host could not store your message: its history file is damaged";
+
+        case TINCAN_HISTORY_ERROR_IO:
+          return "The host could not store your message: its disk reported an error";
+
+        case TINCAN_HISTORY_ERROR_CLOSED:
+          return "The host could not store your message: the room is closing";
+
+        case TINCAN_HISTORY_ERROR_FAILED:
+        case TINCAN_HISTORY_ERROR_CANT_OPEN:
+        case TINCAN_HISTORY_ERROR_BUSY:
+        case TINCAN_HISTORY_ERROR_TOO_NEW:
+        case TINCAN_HISTORY_ERROR_EXISTS:
+        default:
+          break;
+        }
+    }
+
+  return "The host could not store your message";
+}
+
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
@@ -793,8 +839,8 @@ on_stored (GObject      *source,
       g_autoptr(GError) refusal = NULL;
 
       /* Nothing is sent or acknowledged that is not stored. */
-      refusal = g_error_new (TINCAN_ERROR, TINCAN_ERROR_STORAGE, "The message could not be stored: %s",
-                             error->message);
+      g_debug ("Message %" G_GINT64_FORMAT " not stored: %s", tincan_message_get_id (message), error->message);
+      refusal = g_error_new_literal (TINCAN_ERROR, TINCAN_ERROR_STORAGE, storage_reason (error));
       settle (self, task, message, refusal);
       return;
     }

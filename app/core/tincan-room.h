@@ -71,6 +71,7 @@ void           tincan_room_set_max_length     (TincanRoom    *self,
 void           tincan_room_set_flood_limit    (TincanRoom    *self,
                                                guint          messages,
                                                guint          seconds);
+guint          tincan_room_get_flood_limit    (TincanRoom    *self);
 gboolean       tincan_room_check_nick         (TincanRoom    *self,
                                                const char    *nick,
                                                GError       **error);

@@ -44,6 +44,10 @@ struct _TincanWindow
   GtkListView          *log_list;
   GtkScrolledWindow    *log_scroller;
   AdwStatusPage        *failed_page;
+  GtkRevealer          *storage_revealer;
+  GtkWidget            *storage_banner;
+  GtkLabel             *storage_label;
+  GtkWidget            *storage_dismiss;
 
   /* construct-only: the command line's overrides; unset means "from the settings" */
   int                   port;
@@ -68,6 +72,7 @@ struct _TincanWindow
   GListStore           *parts;        /* GListModel: backlog, the room's messages, notices */
   GtkSortListModel     *timeline;     /* all of it, in time order, for the chat view */
   char                 *join_url;
+  char                 *storage_notice;  /* a damaged history was set aside; until dismissed */
 
   gboolean              show_log;
   gboolean              restart_offered;
@@ -124,6 +129,43 @@ on_host_log (TincanWindow *self,
              TincanHost   *host)
 {
   append_log (self, line);
+}
+
+/* ---- Storage banner --------------------------------------------------------------------- */
+
+/* The host's storage error outranks the notice: while it lasts, nothing anyone sends is kept
+ * or delivered, which the host must see at once. It goes away by itself once a message is
+ * stored again; the notice about a damaged history stays until dismissed. */
+static void
+update_storage_banner (TincanWindow *self)
+{
+  const char *error = self->host != NULL ? tincan_host_get_storage_error (self->host) : NULL;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the error, e.g. "database or disk is full" with the file's name */
+      text = g_strdup_printf (_("Messages cannot be saved, so none are sent: %s"), error);
+      gtk_label_set_text (self->storage_label, text);
+      gtk_widget_remove_css_class (self->storage_banner, "warning");
+      gtk_widget_set_visible (self->storage_dismiss, FALSE);
+    }
+  else if (self->storage_notice != NULL)
+    {
+      gtk_label_set_text (self->storage_label, self->storage_notice);
+      gtk_widget_add_css_class (self->storage_banner, "warning");
+      gtk_widget_set_visible (self->storage_dismiss, TRUE);
+    }
+
+  gtk_revealer_set_reveal_child (self->storage_revealer, error != NULL || self->storage_notice != NULL);
+}
+
+static void
+on_storage_dismiss (TincanWindow *self)
+{
+  g_clear_pointer (&self->storage_notice, g_free);
+  update_storage_banner (self);
 }
 
 /* ---- Notices ---------------------------------------------------------------------------- */
@@ -542,6 +584,7 @@ open_history (TincanWindow  *self,
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *set_aside = NULL;
 
   if (self->history != NULL)
     return TRUE;
@@ -557,8 +600,21 @@ open_history (TincanWindow  *self,
       return FALSE;
     }
 
+  /* A damaged file is set aside and reported; a read-only or locked one stops hosting, on the
+   * failure page: nothing could be stored, so no message could be sent, and it can be fixed. */
   path = g_build_filename (dir, "history.sqlite3", NULL);
-  self->history = tincan_history_open (path, error);
+  self->history = tincan_history_open_or_recover (path, &set_aside, error);
+  if (set_aside != NULL)
+    {
+      g_autofree char *line = g_strdup_printf ("The history %s was damaged; it was moved to %s and a new one started",
+                                               path, set_aside);
+
+      append_log (self, line);
+      g_free (self->storage_notice);
+      /* Translators: %s is a file name */
+      self->storage_notice = g_strdup_printf (_("The chat history was damaged. It was kept as %s, and a new one was started."),
+                                              set_aside);
+    }
   return self->history != NULL;
 }
 
@@ -635,6 +691,9 @@ tincan_window_start_hosting (TincanWindow *self)
   self->host = tincan_host_new (self->room);
   apply_passcode (self);
   g_signal_connect_object (self->host, "log", G_CALLBACK (on_host_log), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->host, "notify::storage-error", G_CALLBACK (update_storage_banner), self,
+                           G_CONNECT_SWAPPED);
+  update_storage_banner (self);
 
   if (!tincan_host_listen (self->host, bind_address, port, TRUE, &error))
     {
@@ -699,6 +758,7 @@ tincan_window_stop_hosting (TincanWindow *self)
   g_clear_object (&self->room);
   if (self->urls != NULL)
     update_urls (self);
+  update_storage_banner (self);
 }
 
 static void
@@ -884,6 +944,7 @@ tincan_window_finalize (GObject *object)
   g_free (self->passcode);
   g_free (self->nick);
   g_free (self->join_url);
+  g_free (self->storage_notice);
 
   G_OBJECT_CLASS (tincan_window_parent_class)->finalize (object);
 }
@@ -1031,9 +1092,14 @@ tincan_window_class_init (TincanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, log_list);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, TincanWindow, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, storage_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, storage_banner);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, storage_label);
+  gtk_widget_class_bind_template_child (widget_class, TincanWindow, storage_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_send);
   gtk_widget_class_bind_template_callback (widget_class, on_typing);
   gtk_widget_class_bind_template_callback (widget_class, on_url_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_storage_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, invert_boolean);
 
   gtk_widget_class_install_action (widget_class, "win.copy-link", NULL, copy_link_action);

@@ -49,6 +49,7 @@ typedef struct
   SioDeadlineQueue *v3_heartbeat;     /* v3: client pings, we expect one per interval + timeout */
   gsize             max_payload;
   gsize             max_queued;
+  guint             max_packet_rate;  /* packets per second a session may send; 0: no limit */
 } SioEngineSocketContext;
 
 void             _sio_engine_respond_error           (SoupServerMessage       *msg,

@@ -26,6 +26,7 @@
 #include "sio-engine-socket-private.h"
 #include "sio-enums.h"
 #include "sio-json.h"
+#include "sio-http-private.h"
 
 #define DEFAULT_PING_INTERVAL 25000
 #define DEFAULT_PING_TIMEOUT 20000
@@ -52,6 +53,9 @@ struct _SioEngineServer
   gboolean                   allow_upgrades;
   gboolean                   allow_eio3;
   char                     **cors_origins;
+  guint                      max_sessions_per_address;
+  gboolean                   limit_loopback;
+  GHashTable                *sessions_per_address;   /* IP text → count; only with a cap */
 
   SioEngineAllowRequestFunc  allow_request;
   SioEngineAllowRequestAsyncFunc allow_request_async;
@@ -68,6 +72,9 @@ enum {
   PROP_ALLOW_UPGRADES,
   PROP_CORS_ORIGINS,
   PROP_ALLOW_EIO3,
+  PROP_MAX_SESSIONS_PER_ADDRESS,
+  PROP_LIMIT_LOOPBACK,
+  PROP_MAX_PACKET_RATE,
   N_PROPS
 };
 
@@ -158,17 +165,52 @@ _sio_engine_server_prepare_response (SioEngineServer   *self,
   soup_message_headers_append (response, "Vary", "Origin");
 }
 
+/* The key a session counts under for the per-address cap, NULL when it does not count: the
+ * host's own machine (benchmarks, a local proxy) is trusted unless limit-loopback says not. */
+static char *
+address_key (SioEngineServer *self,
+             GSocketAddress  *address)
+{
+  GInetAddress *inet;
+
+  if (self->max_sessions_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  if (!self->limit_loopback && g_inet_address_get_is_loopback (inet))
+    return NULL;
+  return g_inet_address_to_string (inet);
+}
+
+static guint
+sessions_from (SioEngineServer *self,
+               const char      *key)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->sessions_per_address, key));
+}
+
 void
 _sio_engine_server_socket_closed (SioEngineServer *self,
                                   SioEngineSocket *socket)
 {
-  g_hash_table_remove (self->sockets, sio_engine_socket_get_id (socket));
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_remove (self->sockets, sio_engine_socket_get_id (socket)))
+    return;
+  key = address_key (self, sio_engine_socket_get_remote_address (socket));
+  if (key != NULL && sessions_from (self, key) > 1)
+    g_hash_table_insert (self->sessions_per_address, g_strdup (key), GUINT_TO_POINTER (sessions_from (self, key) - 1));
+  else if (key != NULL)
+    g_hash_table_remove (self->sessions_per_address, key);
 }
 
 static void
 register_socket (SioEngineServer *self,
                  SioEngineSocket *socket)
 {
+  g_autofree char *key = address_key (self, sio_engine_socket_get_remote_address (socket));
+
+  if (key != NULL)
+    g_hash_table_insert (self->sessions_per_address, g_strdup (key), GUINT_TO_POINTER (sessions_from (self, key) + 1));
   g_hash_table_insert (self->sockets, (char *) sio_engine_socket_get_id (socket), socket);
   _sio_engine_socket_start (socket);
   g_signal_emit (self, signals[CONNECTION], 0, socket);
@@ -247,7 +289,7 @@ on_wrote_informational (SoupServerMessage *msg,
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
 
-  gsocket = g_object_ref (soup_server_message_get_socket (msg));
+  gsocket = g_object_ref (_sio_http_message_get_socket (msg));
 
   if (pending->reject)
     {
@@ -449,10 +491,21 @@ handle_handshake (SioEngineServer     *self,
                   int                  protocol)
 {
   g_autofree char *refusal = NULL;
+  g_autofree char *key = NULL;
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
     {
       _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_BAD_HANDSHAKE_METHOD, "handshake must be a GET");
+      return;
+    }
+
+  /* Checked again by no one later: an allow-request answer that comes after another session
+   * from the same address opened can overshoot by the sessions pending with it, no more. */
+  key = address_key (self, soup_server_message_get_remote_address (msg));
+  if (key != NULL && sessions_from (self, key) >= self->max_sessions_per_address)
+    {
+      _sio_engine_respond_error_message (msg, SIO_ENGINE_ERROR_FORBIDDEN, "Too many sessions from this address",
+                                         "max-sessions-per-address");
       return;
     }
 
@@ -768,6 +821,7 @@ sio_engine_server_finalize (GObject *object)
   g_clear_pointer (&self->context.ping_interval, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.ping_timeout, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.upgrade_timeout, _sio_deadline_queue_free);
+  g_clear_pointer (&self->sessions_per_address, g_hash_table_unref);
   g_clear_pointer (&self->context.v3_heartbeat, _sio_deadline_queue_free);
   g_clear_pointer (&self->context.hub, _sio_io_hub_unref);
   g_clear_pointer (&self->cors_origins, g_strfreev);
@@ -816,6 +870,18 @@ sio_engine_server_get_property (GObject    *object,
       g_value_set_boolean (value, self->allow_eio3);
       break;
 
+    case PROP_MAX_SESSIONS_PER_ADDRESS:
+      g_value_set_uint (value, self->max_sessions_per_address);
+      break;
+
+    case PROP_LIMIT_LOOPBACK:
+      g_value_set_boolean (value, self->limit_loopback);
+      break;
+
+    case PROP_MAX_PACKET_RATE:
+      g_value_set_uint (value, self->context.max_packet_rate);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -859,6 +925,18 @@ sio_engine_server_set_property (GObject      *object,
       sio_engine_server_set_allow_eio3 (self, g_value_get_boolean (value));
       break;
 
+    case PROP_MAX_SESSIONS_PER_ADDRESS:
+      sio_engine_server_set_max_sessions_per_address (self, g_value_get_uint (value));
+      break;
+
+    case PROP_LIMIT_LOOPBACK:
+      sio_engine_server_set_limit_loopback (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_MAX_PACKET_RATE:
+      sio_engine_server_set_max_packet_rate (self, g_value_get_uint (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -898,6 +976,30 @@ sio_engine_server_class_init (SioEngineServerClass *klass)
     g_param_spec_boolean ("allow-eio3", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * SioEngineServer:max-sessions-per-address:
+   *
+   * Open sessions one IP address may have; a handshake over it is refused (403, code 4).
+   * 0, the default as in the reference: no cap. Loopback addresses count only with
+   * #SioEngineServer:limit-loopback. Sessions, not connections: polling sessions hold no
+   * connection between requests, so the HTTP listener's caps cannot see them.
+   */
+  properties[PROP_MAX_SESSIONS_PER_ADDRESS] =
+    g_param_spec_uint ("max-sessions-per-address", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LIMIT_LOOPBACK] =
+    g_param_spec_boolean ("limit-loopback", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SioEngineServer:max-packet-rate:
+   *
+   * Packets per second a session may send, in bursts of up to one second's worth; one more
+   * closes it as a transport error. 0, the default as in the reference: no limit.
+   */
+  properties[PROP_MAX_PACKET_RATE] =
+    g_param_spec_uint ("max-packet-rate", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -923,6 +1025,7 @@ sio_engine_server_init (SioEngineServer *self)
   self->transports = SIO_ENGINE_TRANSPORT_POLLING | SIO_ENGINE_TRANSPORT_WEBSOCKET;
   self->allow_upgrades = TRUE;
   self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->sessions_per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->context.hub = _sio_io_hub_new ();
   self->context.max_payload = DEFAULT_MAX_PAYLOAD;
@@ -1313,4 +1416,67 @@ sio_engine_server_set_allow_request_async_func (SioEngineServer                *
   self->allow_request_async = func;
   self->allow_request_data = user_data;
   self->allow_request_destroy = destroy;
+}
+
+guint
+sio_engine_server_get_max_sessions_per_address (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->max_sessions_per_address;
+}
+
+/* Sessions open when the cap is set (or limit-loopback changes) are not counted. */
+void
+sio_engine_server_set_max_sessions_per_address (SioEngineServer *self,
+                                                guint            max_sessions)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->max_sessions_per_address == max_sessions)
+    return;
+  self->max_sessions_per_address = max_sessions;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SESSIONS_PER_ADDRESS]);
+}
+
+gboolean
+sio_engine_server_get_limit_loopback (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), FALSE);
+
+  return self->limit_loopback;
+}
+
+void
+sio_engine_server_set_limit_loopback (SioEngineServer *self,
+                                      gboolean         limit_loopback)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  limit_loopback = !!limit_loopback;
+  if (self->limit_loopback == limit_loopback)
+    return;
+  self->limit_loopback = limit_loopback;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT_LOOPBACK]);
+}
+
+guint
+sio_engine_server_get_max_packet_rate (SioEngineServer *self)
+{
+  g_return_val_if_fail (SIO_IS_ENGINE_SERVER (self), 0);
+
+  return self->context.max_packet_rate;
+}
+
+/* Sessions already open keep the rate they started with. */
+void
+sio_engine_server_set_max_packet_rate (SioEngineServer *self,
+                                       guint            packets_per_second)
+{
+  g_return_if_fail (SIO_IS_ENGINE_SERVER (self));
+
+  if (self->context.max_packet_rate == packets_per_second)
+    return;
+  self->context.max_packet_rate = packets_per_second;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PACKET_RATE]);
 }

@@ -88,6 +88,15 @@ void                 sio_engine_server_set_allow_eio3        (SioEngineServer   
 const char * const  *sio_engine_server_get_cors_origins      (SioEngineServer           *self);
 void                 sio_engine_server_set_cors_origins      (SioEngineServer           *self,
                                                               const char * const        *origins);
+guint                sio_engine_server_get_max_sessions_per_address (SioEngineServer *self);
+void                 sio_engine_server_set_max_sessions_per_address (SioEngineServer *self,
+                                                                     guint            max_sessions);
+gboolean             sio_engine_server_get_limit_loopback    (SioEngineServer           *self);
+void                 sio_engine_server_set_limit_loopback    (SioEngineServer           *self,
+                                                              gboolean                   limit_loopback);
+guint                sio_engine_server_get_max_packet_rate   (SioEngineServer           *self);
+void                 sio_engine_server_set_max_packet_rate   (SioEngineServer           *self,
+                                                              guint                      packets_per_second);
 void                 sio_engine_server_set_allow_request_func (SioEngineServer          *self,
                                                               SioEngineAllowRequestFunc  func,
                                                               gpointer                   user_data,

@@ -45,6 +45,8 @@ struct _SioEngineSocket
   /* Heartbeat: sits in the ping-interval queue, or in the ping-timeout queue after a ping. */
   SioDeadline             heartbeat;
   gboolean                awaiting_pong;
+  double                  packet_allowance;  /* max-packet-rate's token bucket */
+  gint64                  allowance_time;
 
   /* Polling: packets wait here for the next GET. */
   GPtrArray              *buffer;

@@ -312,6 +312,30 @@ _sio_engine_socket_upgrade_overdue (gpointer owner,
     _sio_ws_conn_close (g_steal_pointer (&self->probe), SIO_WS_CLOSE_NORMAL);
 }
 
+/* A token bucket: a second's worth of packets may come at once (a polling client flushing what
+ * it queued offline), then no more than the rate. */
+static gboolean
+take_packet_allowance (SioEngineSocket *self)
+{
+  double rate = self->context.max_packet_rate;
+  gint64 now;
+
+  if (rate == 0)
+    return TRUE;
+
+  now = g_get_monotonic_time ();
+  if (self->allowance_time == 0)
+    self->packet_allowance = rate;
+  else
+    self->packet_allowance = MIN (rate, self->packet_allowance + (now - self->allowance_time) * rate / G_USEC_PER_SEC);
+  self->allowance_time = now;
+
+  if (self->packet_allowance < 1)
+    return FALSE;
+  self->packet_allowance -= 1;
+  return TRUE;
+}
+
 void
 _sio_engine_socket_handle_packet (SioEngineSocket *self,
                                   SioEnginePacket *packet)
@@ -320,6 +344,12 @@ _sio_engine_socket_handle_packet (SioEngineSocket *self,
 
   if (self->state == SOCKET_CLOSED)
     return;
+
+  if (!take_packet_allowance (self))
+    {
+      _sio_engine_socket_finish_close (self, SIO_ENGINE_CLOSE_TRANSPORT_ERROR, "too many packets (max-packet-rate)");
+      return;
+    }
 
   switch (sio_engine_packet_get_kind (packet))
     {
