@@ -58,6 +58,7 @@ struct _TincanChatView
   guint           typing_timeout_id;
   guint           scroll_idle_id;
   double          last_upper;
+  double          last_value;
   gboolean        typing;
   gboolean        follow;
   gboolean        can_moderate;
@@ -132,15 +133,21 @@ on_vadjustment_value_changed (GtkAdjustment  *adjustment,
                               TincanChatView *self)
 {
   double upper = gtk_adjustment_get_upper (adjustment);
-
+  double value = gtk_adjustment_get_value (adjustment);
   /* Only the reader moves the view away from the bottom. The list view also moves the value
    * when rows are measured and the content grows: those changes come with a new upper bound,
-   * and do not count. */
+   * and do not count. Nor do the small steps it takes re-anchoring rows while a jump to the
+   * bottom is still pending: with new lines every frame the bound can stay the same, and a
+   * busy room's log stopped following on its own. */
+  gboolean settling = self->follow && self->scroll_idle_id != 0 &&
+                      ABS (value - self->last_value) < FOLLOW_SLACK;
+
   if (is_at_bottom (adjustment))
     self->follow = TRUE;
-  else if (upper == self->last_upper)
+  else if (upper == self->last_upper && !settling)
     self->follow = FALSE;
   self->last_upper = upper;
+  self->last_value = value;
   gtk_revealer_set_reveal_child (self->jump_revealer, !self->follow);
 }
 
