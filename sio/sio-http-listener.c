@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include "sio-http-listener.h"
+#include "sio-http-head.h"
 #include "sio-http-private.h"
 #include "engine/sio-deadline-queue.h"
 #include "engine/sio-tcp.h"
@@ -59,8 +60,10 @@ typedef struct
   SioHttpListener *listener;   /* unowned; NULL once the listener is gone */
   GSocket         *socket;     /* owned */
   GSocketAddress  *remote;     /* owned; libsoup's too: connections are found by it */
+  GSocketAddress  *local;      /* owned, until handed to libsoup */
   char            *address;    /* owned: the peer's IP address as text */
   gboolean         per_address;
+  GSource         *sniff;      /* waiting for the first bytes, for the upgrade fast path */
   SioDeadline      deadline;
 } Connection;
 
@@ -111,6 +114,47 @@ static GQuark
 connection_quark (void)
 {
   return g_quark_from_static_string ("sio-http-listener-connection");
+}
+
+static GQuark
+upgrade_quark (void)
+{
+  return g_quark_from_static_string ("sio-http-upgrade-hook");
+}
+
+typedef struct
+{
+  SioHttpUpgradeFunc func;
+  gpointer           user_data;
+} UpgradeHook;
+
+/**
+ * _sio_http_set_upgrade_func:
+ * @server: the server the function answers WebSocket upgrades for
+ * @func: (nullable): called with each plain upgrade request head a #SioHttpListener of
+ *   @server sees first, the bytes still unread (peeked at): to take the connection it reads
+ *   the head's bytes off the socket and returns %TRUE; returning %FALSE it leaves them. %NULL: no fast path, if @user_data's was
+ *   the one set.
+ * @user_data: for @func
+ */
+void
+_sio_http_set_upgrade_func (SoupServer         *server,
+                            SioHttpUpgradeFunc  func,
+                            gpointer            user_data)
+{
+  UpgradeHook *hook = NULL;
+  UpgradeHook *current = g_object_get_qdata (G_OBJECT (server), upgrade_quark ());
+
+  /* Clearing: only the function of whoever asks (another endpoint may have set its own). */
+  if (func == NULL && (current == NULL || current->user_data != user_data))
+    return;
+  if (func != NULL)
+    {
+      hook = g_new0 (UpgradeHook, 1);
+      hook->func = func;
+      hook->user_data = user_data;
+    }
+  g_object_set_qdata_full (G_OBJECT (server), upgrade_quark (), hook, g_free);
 }
 
 static GQuark
@@ -177,8 +221,14 @@ connection_free (Connection *conn)
       else
         g_hash_table_insert (self->per_address, g_strdup (conn->address), GUINT_TO_POINTER (count - 1));
     }
+  if (conn->sniff != NULL)
+    {
+      g_source_destroy (conn->sniff);
+      g_source_unref (conn->sniff);
+    }
   g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
   g_object_unref (conn->remote);
+  g_clear_object (&conn->local);
   g_object_unref (conn->socket);
   g_free (conn->address);
   g_free (conn);
@@ -316,6 +366,80 @@ admit (SioHttpListener *self,
 }
 
 static void
+hand_to_libsoup (Connection *conn)
+{
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GSocketAddress) local = g_steal_pointer (&conn->local);
+
+  stream = g_socket_connection_factory_create_connection (conn->socket);
+  soup_server_accept_iostream (conn->listener->server, G_IO_STREAM (stream), local, conn->remote, NULL);
+}
+
+static gboolean on_sniff_ready (GSocket      *socket,
+                                GIOCondition  condition,
+                                Connection   *conn);
+
+/* The WebSocket fast path: a connection whose first bytes are a whole, plain upgrade request
+ * for an endpoint that registered (_sio_http_set_upgrade_func()) is answered there, without
+ * libsoup's per-connection and per-request objects; everything else goes to libsoup
+ * untouched, since the bytes are only peeked at. A head that comes in pieces goes to libsoup
+ * too: waiting for the rest here would mean polling a socket that stays readable. */
+static void
+sniff (Connection *conn)
+{
+  UpgradeHook *hook = g_object_get_qdata (G_OBJECT (conn->listener->server), upgrade_quark ());
+  char buf[SIO_HTTP_HEAD_MAX_SIZE];
+  GInputVector vector = { buf, sizeof buf };
+  int flags = G_SOCKET_MSG_PEEK;
+  g_autoptr(GError) error = NULL;
+  SioHttpHead head;
+  gssize n;
+
+  g_socket_set_blocking (conn->socket, FALSE);
+  n = g_socket_receive_message (conn->socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, &error);
+  g_socket_set_blocking (conn->socket, TRUE);
+
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      if (conn->sniff == NULL)
+        {
+          conn->sniff = g_socket_create_source (conn->socket, G_IO_IN, NULL);
+          g_source_set_callback (conn->sniff, G_SOURCE_FUNC (on_sniff_ready), conn, NULL);
+          g_source_set_static_name (conn->sniff, "[sio] http first bytes");
+          g_source_attach (conn->sniff, g_main_context_get_thread_default ());
+        }
+      return;
+    }
+
+  if (n <= 0)
+    {
+      /* Gone before a byte; the sweep forgets it. */
+      g_socket_close (conn->socket, NULL);
+      return;
+    }
+
+  if (hook != NULL && _sio_http_head_parse (buf, n, &head) == SIO_HTTP_HEAD_COMPLETE &&
+      hook->func (hook->user_data, conn->socket, conn->remote, &head))
+    {
+      _sio_deadline_cancel (&conn->deadline);
+      g_clear_object (&conn->local);
+      return;
+    }
+
+  hand_to_libsoup (conn);
+}
+
+static gboolean
+on_sniff_ready (GSocket      *socket,
+                GIOCondition  condition,
+                Connection   *conn)
+{
+  g_clear_pointer (&conn->sniff, g_source_unref);
+  sniff (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 accept_one (SioHttpListener *self,
             GSocket         *client)
 {
@@ -353,12 +477,15 @@ accept_one (SioHttpListener *self,
   if (self->sweep_id == 0)
     self->sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_S, on_sweep, self);
 
+  conn->local = g_object_ref (local);
   g_object_set_qdata_full (G_OBJECT (remote), socket_quark (), g_object_ref (client), g_object_unref);
   g_object_set_qdata (G_OBJECT (remote), connection_quark (), conn);
   _sio_deadline_queue_push (self->request_deadlines, &conn->deadline, conn);
 
-  stream = g_socket_connection_factory_create_connection (client);
-  soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, NULL);
+  if (self->server != NULL && g_object_get_qdata (G_OBJECT (self->server), upgrade_quark ()) != NULL)
+    sniff (conn);
+  else
+    hand_to_libsoup (conn);
 }
 
 static gboolean on_incoming (GSocket         *listen_socket,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sio-http.h"
+#include "sio-http-head.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,15 @@ G_BEGIN_DECLS
 
 guint  _sio_http_gzip_cache_get_length  (void);
 GSocket *_sio_http_message_get_socket   (SoupServerMessage *msg);
+
+typedef gboolean (*SioHttpUpgradeFunc) (gpointer           user_data,
+                                        GSocket           *socket,
+                                        GSocketAddress    *remote,
+                                        const SioHttpHead *head);
+
+void   _sio_http_set_upgrade_func       (SoupServer         *server,
+                                         SioHttpUpgradeFunc  func,
+                                         gpointer            user_data);
 void   _sio_http_gzip_cache_clear       (void);
 
 G_END_DECLS

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * SioHttpListener (connections in all and per address, the request timeout against slowloris,
- * peers that reset at once) and SioEngineServer (sessions per address, packets per second),
- * each over real sockets on 127.0.0.1 with the caps made to count loopback.
+ * peers that reset at once, the WebSocket fast path) and SioEngineServer (sessions per address,
+ * packets per second), each over real sockets on 127.0.0.1 with the caps made to count loopback.
  */
 
 #include "config.h"
@@ -218,6 +218,72 @@ test_reset_at_once (EngineFixture *f,
 }
 #endif
 
+static void
+count_request (SoupServer        *server,
+               SoupServerMessage *msg,
+               guint             *n)
+{
+  (*n)++;
+}
+
+/* A plain direct WebSocket handshake is answered without libsoup seeing a request; its
+ * answer is the RFC's, and the session works. */
+static void
+test_fast_path_taken (EngineFixture *f,
+                      gconstpointer  data)
+{
+  guint n_requests = 0;
+  g_autoptr(TestRaw) raw = NULL;
+  g_autofree char *sid = NULL;
+  TestWs *ws;
+  guint8 first_byte;
+  g_autoptr(GBytes) payload = NULL;
+
+  g_signal_connect (f->soup, "request-started", G_CALLBACK (count_request), &n_requests);
+
+  raw = test_raw_ws_connect (f->base, NULL, "EIO=4&transport=websocket");
+  g_assert_true (test_raw_ws_next_frame (raw, &first_byte, &payload));
+  g_assert_cmpint (first_byte, ==, 0x81);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (payload, NULL), "0{\"sid\":"));
+  g_assert_cmpuint (n_requests, ==, 0);
+
+  ws = test_ws_open_session (f, &sid, NULL);
+  test_ws_echo (ws, "fast");
+  g_assert_cmpuint (n_requests, ==, 0);
+  test_ws_free (ws);
+
+  /* Polling goes through libsoup as ever. */
+  g_free (test_polling_handshake (f, NULL));
+  g_assert_cmpuint (n_requests, ==, 1);
+  g_signal_handlers_disconnect_by_data (f->soup, &n_requests);
+}
+
+/* What the fast path does not take, libsoup answers as before. */
+static void
+test_fast_path_declines (EngineFixture *f,
+                         gconstpointer  data)
+{
+  guint n_requests = 0;
+  g_autoptr(TestRaw) bad_key = test_raw_connect (f->base);
+  g_autoptr(TestRaw) probe = NULL;
+  g_autofree char *sid = test_polling_handshake (f, NULL);
+  g_autofree char *query = g_strdup_printf ("EIO=4&transport=websocket&sid=%s", sid);
+  g_autofree char *headers = NULL;
+
+  g_signal_connect (f->soup, "request-started", G_CALLBACK (count_request), &n_requests);
+
+  test_raw_write_str (bad_key, "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"
+                               "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: too-short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  g_assert_cmpuint (test_raw_read_http_response (bad_key, &headers, NULL), ==, 400);
+  g_assert_cmpuint (n_requests, ==, 1);
+
+  /* An upgrade of a polling session (it has a sid) is libsoup's too, and works. */
+  probe = test_raw_ws_connect (f->base, NULL, query);
+  g_assert_cmpuint (n_requests, ==, 2);
+  g_signal_handlers_disconnect_by_data (f->soup, &n_requests);
+}
+
 static const EngineConfig two_sessions = { .max_sessions_per_address = 2 };
 
 static void
@@ -282,6 +348,8 @@ main (int   argc,
   ADD ("/limits/slow-body", &short_requests, test_slow_body);
   ADD ("/limits/keep-alive", &short_requests, test_keep_alive);
   ADD ("/limits/websocket-counted", NULL, test_websocket_counted);
+  ADD ("/limits/fast-path/taken", NULL, test_fast_path_taken);
+  ADD ("/limits/fast-path/declines", NULL, test_fast_path_declines);
 #ifdef G_OS_UNIX
   ADD ("/limits/reset-at-once", NULL, test_reset_at_once);
 #endif

@@ -56,6 +56,37 @@ tincan_nick_color (const char *nick)
   return g_str_hash (nick) % N_NICK_COLORS + 1;
 }
 
+static char *
+format_time (gint64      time_ms,
+             const char *format)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, format) : g_strdup ("");
+}
+
+/* The tooltip is made when asked for: gtk_widget_set_tooltip_text() on every bind makes GTK
+ * look for the pointer at once, a round trip to the X server per row while the log scrolls. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip)
+{
+  TincanMessageRow *self = TINCAN_MESSAGE_ROW (widget);
+  g_autofree char *full_time = NULL;
+
+  if (self->message == NULL)
+    return FALSE;
+
+  /* Translators: a message's full date and time in its tooltip, g_date_time_format() syntax */
+  full_time = format_time (tincan_message_get_time (self->message), _("%A %-d %B %Y, %H:%M:%S"));
+  gtk_tooltip_set_text (tooltip, full_time);
+  return TRUE;
+}
+
 static void
 tincan_message_row_dispose (GObject *object)
 {
@@ -91,6 +122,8 @@ tincan_message_row_class_init (TincanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, TincanMessageRow, notice_label);
 
+  widget_class->query_tooltip = on_query_tooltip;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "messagerow");
 }
@@ -99,6 +132,7 @@ static void
 tincan_message_row_init (TincanMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -129,16 +163,6 @@ continues (TincanMessage *message,
          tincan_message_get_time (message) - tincan_message_get_time (previous) < GROUP_MS;
 }
 
-static char *
-format_time (gint64      time_ms,
-             const char *format)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_ms / 1000);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, format) : g_strdup ("");
-}
-
 /**
  * tincan_message_row_set_message:
  * @self: a row
@@ -153,7 +177,6 @@ tincan_message_row_set_message (TincanMessageRow *self,
                                 const char       *self_nick)
 {
   g_autofree char *time = NULL;
-  g_autofree char *full_time = NULL;
   g_autofree char *color_class = NULL;
   const char *from;
   const char *to;
@@ -182,9 +205,6 @@ tincan_message_row_set_message (TincanMessageRow *self,
 
   /* Translators: the time of a message, in g_date_time_format() syntax */
   time = format_time (tincan_message_get_time (message), _("%H:%M"));
-  /* Translators: a message's full date and time in its tooltip, g_date_time_format() syntax */
-  full_time = format_time (tincan_message_get_time (message), _("%A %-d %B %Y, %H:%M:%S"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), full_time);
 
   gtk_widget_set_visible (self->message_box, !is_notice);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), is_notice);

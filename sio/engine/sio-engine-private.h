@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "sio-http-head.h"
 #include "sio-deadline-queue.h"
 #include "sio-engine-packet-private.h"
 #include "sio-engine-server.h"
@@ -68,6 +69,12 @@ SioEngineSocket *_sio_engine_socket_new              (SioEngineServer         *s
                                                       const SioEngineSocketContext *context,
                                                       int                      protocol,
                                                       SoupServerMessage       *msg,
+                                                      GHashTable              *query);
+SioEngineSocket *_sio_engine_socket_new_for_head     (SioEngineServer         *server,
+                                                      const SioEngineSocketContext *context,
+                                                      int                      protocol,
+                                                      const SioHttpHead       *head,
+                                                      GSocketAddress          *remote,
                                                       GHashTable              *query);
 char            *_sio_engine_socket_open_payload     (SioEngineSocket         *self,
                                                       guint                    ping_interval,

@@ -799,6 +799,149 @@ early_callback (SoupServer        *soup,
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), self, 0);
 }
 
+/* ---- The WebSocket fast path ------------------------------------------------------------ */
+
+#define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+static gboolean
+valid_websocket_key (const SioHttpSpan *key)
+{
+  char copy[25];
+  guchar decoded[18];
+  gint state = 0;
+  guint save = 0;
+
+  /* 16 random bytes in base64: 24 characters, two of them padding. */
+  if (key == NULL || key->len != 24)
+    return FALSE;
+  memcpy (copy, key->start, 24);
+  copy[24] = '\0';
+  for (guint i = 0; i < 24; i++)
+    if (!g_ascii_isalnum (copy[i]) && copy[i] != '+' && copy[i] != '/' && copy[i] != '=')
+      return FALSE;
+  return g_base64_decode_step (copy, 24, decoded, &state, &save) == 16;
+}
+
+static char *
+websocket_accept (const SioHttpSpan *key)
+{
+  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+
+  g_checksum_update (sha1, (const guchar *) key->start, key->len);
+  g_checksum_update (sha1, (const guchar *) WEBSOCKET_GUID, -1);
+  g_checksum_get_digest (sha1, digest, &digest_len);
+  return g_base64_encode (digest, digest_len);
+}
+
+static gboolean
+drop_bytes (GSocket *gsocket,
+            gsize    len)
+{
+  char buf[SIO_HTTP_HEAD_MAX_SIZE];
+  gssize n;
+
+  g_assert (len <= sizeof buf);
+  g_socket_set_blocking (gsocket, FALSE);
+  n = g_socket_receive (gsocket, buf, len, NULL, NULL);
+  g_socket_set_blocking (gsocket, TRUE);
+  return n == (gssize) len;
+}
+
+/* A direct WebSocket handshake (no sid) answered from the request head alone, as libsoup's path
+ * would answer it: 101, then the open packet. Anything this does not recognize as plainly
+ * acceptable (another method or path, a probe with a sid, an allow-request function to ask, a
+ * session cap reached, an odd header) returns FALSE and takes the libsoup path, which accepts
+ * or refuses it with the usual answers. Called by SioHttpListener with the head only peeked at:
+ * taking the connection means dropping those bytes first. */
+static gboolean
+fast_upgrade (gpointer           user_data,
+              GSocket           *gsocket,
+              GSocketAddress    *remote,
+              const SioHttpHead *head)
+{
+  SioEngineServer *self = user_data;
+  g_autofree char *target = NULL;
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(SioEngineSocket) socket = NULL;
+  g_autoptr(SioEnginePacket) open = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autofree char *accept = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *address = NULL;
+  const SioHttpSpan *upgrade = _sio_http_head_lookup (head, "Upgrade");
+  const SioHttpSpan *connection = _sio_http_head_lookup (head, "Connection");
+  const SioHttpSpan *version = _sio_http_head_lookup (head, "Sec-WebSocket-Version");
+  const SioHttpSpan *key = _sio_http_head_lookup (head, "Sec-WebSocket-Key");
+  const char *eio;
+  char *question;
+  gssize sent;
+  int protocol;
+
+  if (!_sio_http_span_equal (head->method, "GET") || self->allow_request != NULL ||
+      self->allow_request_async != NULL || !(self->transports & SIO_ENGINE_TRANSPORT_WEBSOCKET))
+    return FALSE;
+  if (upgrade == NULL || !_sio_http_span_equal (*upgrade, "websocket") || connection == NULL ||
+      !_sio_http_span_has_token (*connection, "upgrade") || version == NULL ||
+      !_sio_http_span_equal (*version, "13") || !valid_websocket_key (key))
+    return FALSE;
+
+  target = g_strndup (head->target.start, head->target.len);
+  question = strchr (target, '?');
+  if (question == NULL)
+    return FALSE;
+  *question = '\0';
+  if (!path_matches (self, target) || raw_param_has_nul (question + 1, "transport") ||
+      raw_param_has_nul (question + 1, "EIO") || raw_param_has_nul (question + 1, "sid"))
+    return FALSE;
+  query = g_uri_parse_params (question + 1, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (query == NULL || g_hash_table_contains (query, "sid") ||
+      parse_transport (g_hash_table_lookup (query, "transport")) != SIO_ENGINE_TRANSPORT_WEBSOCKET)
+    return FALSE;
+  eio = g_hash_table_lookup (query, "EIO");
+  if (g_strcmp0 (eio, "4") == 0)
+    protocol = 4;
+  else if (g_strcmp0 (eio, "3") == 0 && self->allow_eio3)
+    protocol = 3;
+  else
+    return FALSE;
+
+  address = address_key (self, remote);
+  if (address != NULL && sessions_from (self, address) >= self->max_sessions_per_address)
+    return FALSE;
+
+  /* The connection is ours from here: drop the head, which was only peeked at. A fresh
+   * socket's send buffer takes the whole answer; if it somehow does not, the connection is
+   * closed rather than half-answered. */
+  if (!drop_bytes (gsocket, head->length))
+    {
+      g_socket_close (gsocket, NULL);
+      return TRUE;
+    }
+  accept = websocket_accept (key);
+  response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
+  g_socket_set_blocking (gsocket, FALSE);
+  sent = g_socket_send (gsocket, response, strlen (response), NULL, NULL);
+  g_socket_set_blocking (gsocket, TRUE);
+  if (sent != (gssize) strlen (response))
+    {
+      g_socket_close (gsocket, NULL);
+      return TRUE;
+    }
+
+  socket = _sio_engine_socket_new_for_head (self, &self->context, protocol, head, remote, query);
+  stream = G_IO_STREAM (g_socket_connection_factory_create_connection (gsocket));
+  _sio_engine_socket_attach_websocket (socket, stream, gsocket);
+  payload = _sio_engine_socket_open_payload (socket, self->ping_interval, self->ping_timeout, FALSE);
+  open = sio_engine_packet_new (SIO_ENGINE_PACKET_OPEN, payload, -1);
+  sio_engine_socket_send (socket, open);
+  register_socket (self, g_steal_pointer (&socket));
+  return TRUE;
+}
+
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 static void
@@ -1089,6 +1232,7 @@ sio_engine_server_attach (SioEngineServer  *self,
   self->path = g_steal_pointer (&trimmed);
   soup_server_add_early_handler (server, self->path, early_callback, self, NULL);
   soup_server_add_handler (server, self->path, server_callback, self, NULL);
+  _sio_http_set_upgrade_func (server, fast_upgrade, self);
   return TRUE;
 }
 
@@ -1107,6 +1251,7 @@ sio_engine_server_detach (SioEngineServer *self)
     return;
 
   soup_server_remove_handler (self->soup, self->path);
+  _sio_http_set_upgrade_func (self->soup, NULL, self);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->path, g_free);
 }

@@ -156,21 +156,15 @@ sio_engine_socket_init (SioEngineSocket *self)
   self->state = SOCKET_OPEN;
 }
 
-static char *
-pack_handshake (SoupServerMessage *msg)
+/* The handshake block: path?query, the peer's IP and port, then header names and values, each
+ * NUL-terminated, the headers ending with an empty name. One allocation per socket. */
+static GString *
+pack_handshake_begin (const char     *path_and_query,
+                      GSocketAddress *remote)
 {
-  GString *block = g_string_new (NULL);
-  GUri *uri = soup_server_message_get_uri (msg);
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  SoupMessageHeadersIter iter;
-  const char *name;
-  const char *value;
+  GString *block = g_string_new (path_and_query);
 
-  g_string_append (block, g_uri_get_path (uri));
-  if (g_uri_get_query (uri) != NULL)
-    g_string_append_printf (block, "?%s", g_uri_get_query (uri));
   g_string_append_c (block, '\0');
-
   if (G_IS_INET_SOCKET_ADDRESS (remote))
     {
       GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
@@ -181,15 +175,56 @@ pack_handshake (SoupServerMessage *msg)
   else
     g_string_append_c (block, '\0');
   g_string_append_c (block, '\0');
+  return block;
+}
+
+static void
+pack_header (GString    *block,
+             const char *name,
+             gsize       name_len,
+             const char *value,
+             gsize       value_len)
+{
+  g_string_append_len (block, name, name_len);
+  g_string_append_c (block, '\0');
+  g_string_append_len (block, value, value_len);
+  g_string_append_c (block, '\0');
+}
+
+static char *
+pack_handshake (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *path_and_query = NULL;
+  GString *block;
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+
+  if (g_uri_get_query (uri) != NULL)
+    path_and_query = g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri));
+  else
+    path_and_query = g_strdup (g_uri_get_path (uri));
+  block = pack_handshake_begin (path_and_query, soup_server_message_get_remote_address (msg));
 
   soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      g_string_append (block, name);
-      g_string_append_c (block, '\0');
-      g_string_append (block, value);
-      g_string_append_c (block, '\0');
-    }
+    pack_header (block, name, strlen (name), value, strlen (value));
+  g_string_append_c (block, '\0');
+
+  return g_string_free (block, FALSE);
+}
+
+/* A header value as sent may hold a NUL only if the parser let one through; it does not. */
+static char *
+pack_handshake_from_head (const SioHttpHead *head,
+                          GSocketAddress    *remote)
+{
+  g_autofree char *path_and_query = g_strndup (head->target.start, head->target.len);
+  GString *block = pack_handshake_begin (path_and_query, remote);
+
+  for (guint i = 0; i < head->n_headers; i++)
+    pack_header (block, head->names[i].start, head->names[i].len, head->values[i].start, head->values[i].len);
   g_string_append_c (block, '\0');
 
   return g_string_free (block, FALSE);
@@ -207,12 +242,12 @@ handshake_field (SioEngineSocket *self,
   return p;
 }
 
-SioEngineSocket *
-_sio_engine_socket_new (SioEngineServer              *server,
-                        const SioEngineSocketContext *context,
-                        int                           protocol,
-                        SoupServerMessage            *msg,
-                        GHashTable                   *query)
+static SioEngineSocket *
+socket_new (SioEngineServer              *server,
+            const SioEngineSocketContext *context,
+            int                           protocol,
+            char                         *handshake,
+            GHashTable                   *query)
 {
   SioEngineSocket *self = g_object_new (SIO_TYPE_ENGINE_SOCKET, NULL);
 
@@ -222,11 +257,33 @@ _sio_engine_socket_new (SioEngineServer              *server,
   self->protocol = protocol;
   self->transport = SIO_ENGINE_TRANSPORT_POLLING;
   _sio_random_id (self->id);
-  self->handshake = pack_handshake (msg);
+  self->handshake = handshake;
   /* v3: binary polling payloads unless the client asked for base64. */
   self->supports_binary = !(query && g_hash_table_contains (query, "b64"));
 
   return self;
+}
+
+SioEngineSocket *
+_sio_engine_socket_new (SioEngineServer              *server,
+                        const SioEngineSocketContext *context,
+                        int                           protocol,
+                        SoupServerMessage            *msg,
+                        GHashTable                   *query)
+{
+  return socket_new (server, context, protocol, pack_handshake (msg), query);
+}
+
+/* For a WebSocket handshake answered without libsoup (sio-http-listener.c's fast path). */
+SioEngineSocket *
+_sio_engine_socket_new_for_head (SioEngineServer              *server,
+                                 const SioEngineSocketContext *context,
+                                 int                           protocol,
+                                 const SioHttpHead            *head,
+                                 GSocketAddress               *remote,
+                                 GHashTable                   *query)
+{
+  return socket_new (server, context, protocol, pack_handshake_from_head (head, remote), query);
 }
 
 char *

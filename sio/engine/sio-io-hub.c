@@ -10,6 +10,9 @@
 
 /* How long a closed WebSocket waits for the peer's close frame before dropping TCP. */
 #define LINGER_MS 2000
+/* How long one flush may write before it lets the main loop run again: a broadcast to a
+ * thousand sockets takes 10 ms or more, and a GUI that shares the loop must draw meanwhile. */
+#define FLUSH_BUDGET_US 3000
 
 struct _SioIoHub
 {
@@ -89,19 +92,30 @@ flush_dirty (gpointer data)
 {
   SioIoHub *hub = data;
   g_autoptr(SioIoHub) hold = _sio_io_hub_ref (hub);
+  gint64 deadline = g_get_monotonic_time () + FLUSH_BUDGET_US;
+  guint i;
 
   hub->flush_id = 0;
 
   /* A flush may schedule more (a connection that closes itself): index-based so those run in
-   * this same pass. */
-  for (guint i = 0; i < hub->dirty->len; i++)
+   * this same pass. Those left over when the budget runs out stay scheduled, in order, for the
+   * next pass; a connection is only freed by its own flush, so they stay valid. */
+  for (i = 0; i < hub->dirty->len; i++)
     {
       SioFlushable *flushable = g_ptr_array_index (hub->dirty, i);
 
       flushable->scheduled = FALSE;
       flushable->flush (flushable);
+      if (i % 32 == 31 && g_get_monotonic_time () >= deadline)
+        {
+          i++;
+          break;
+        }
     }
-  g_ptr_array_set_size (hub->dirty, 0);
+  g_ptr_array_remove_range (hub->dirty, 0, i);
+
+  if (hub->dirty->len > 0 && hub->flush_id == 0)
+    hub->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_dirty, hub, NULL);
 
   return G_SOURCE_REMOVE;
 }

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export const HANG_GUARD_MS = 10_000;
+// Generous: the sanitizer build on a busy machine starts and answers slowly, and a guard only
+// tells a hang from a pass.
+export const HANG_GUARD_MS = 30_000;
 
 // ---- dependencies -------------------------------------------------------------------------
 
