@@ -59,7 +59,8 @@ typedef struct
 {
   SioHttpListener *listener;   /* unowned; NULL once the listener is gone */
   GSocket         *socket;     /* owned */
-  GSocketAddress  *remote;     /* owned; libsoup's too: connections are found by it */
+  GSocketAddress  *remote;     /* owned, libsoup's too (connections are found by it); NULL once
+                                * the fast path took the connection */
   GSocketAddress  *local;      /* owned, until handed to libsoup */
   char            *address;    /* owned: the peer's IP address as text */
   gboolean         per_address;
@@ -226,8 +227,9 @@ connection_free (Connection *conn)
       g_source_destroy (conn->sniff);
       g_source_unref (conn->sniff);
     }
-  g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
-  g_object_unref (conn->remote);
+  if (conn->remote != NULL)
+    g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
+  g_clear_object (&conn->remote);
   g_clear_object (&conn->local);
   g_object_unref (conn->socket);
   g_free (conn->address);
@@ -421,8 +423,12 @@ sniff (Connection *conn)
   if (hook != NULL && _sio_http_head_parse (buf, n, &head) == SIO_HTTP_HEAD_COMPLETE &&
       hook->func (hook->user_data, conn->socket, conn->remote, &head))
     {
+      /* Only the socket is left to watch: no libsoup message will look for its address. */
       _sio_deadline_cancel (&conn->deadline);
       g_clear_object (&conn->local);
+      g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
+      g_object_set_qdata (G_OBJECT (conn->remote), socket_quark (), NULL);
+      g_clear_object (&conn->remote);
       return;
     }
 

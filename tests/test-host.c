@@ -1429,13 +1429,19 @@ test_storage_failure (HostFixture   *f,
 
 static const HostConfig passcode_config = { .passcode = "sesame" };
 
+static void collect_log (TincanHost *host,
+                         const char *line,
+                         GPtrArray  *lines);
+
 static void
 test_passcode (HostFixture   *f,
                gconstpointer  data)
 {
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
   Client *c;
   const char *message;
 
+  g_signal_connect (f->host, "log", G_CALLBACK (collect_log), log);
   message = assert_refused (client_open (f, "none", NULL), "{\"client\":\"tincan\",\"nick\":\"alice\"}",
                             "passcode");
   g_assert_cmpstr (message, ==, "This room needs a passcode");
@@ -1463,6 +1469,12 @@ test_passcode (HostFixture   *f,
   (void) wait_event_object (c, "login");
 
   g_assert_cmpuint (n_users (f), ==, 4);
+
+  /* Refusals are logged, passcodes (right or wrong) never. */
+  g_assert_cmpuint (log->len, >, 0);
+  for (guint i = 0; i < log->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (log, i), "sesam"));
+  g_signal_handlers_disconnect_by_data (f->host, log);
 }
 
 static void

@@ -500,6 +500,28 @@ test('the heaviest attack again: memory does not grow', async () => {
     assert.ok(again.after <= first.after + 1024, `RSS after the first run ${first.after} KiB, after the second ${again.after} KiB`);
 });
 
+test('a page on another origin gets no CORS grant', async () => {
+  const http = await import('node:http');
+  const ask = (method) => new Promise((resolve, reject) => {
+    const req = http.request(`${host.url}/socket.io/?EIO=4&transport=polling`, {
+      method,
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.headers));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+  for (const method of ['GET', 'OPTIONS']) {
+    const headers = await ask(method);
+
+    assert.equal(headers['access-control-allow-origin'], undefined, `${method}: ${JSON.stringify(headers)}`);
+    assert.equal(headers['access-control-allow-credentials'], undefined, method);
+  }
+});
+
 // ---- the report ---------------------------------------------------------------------------
 
 function writeTable () {
