@@ -228,7 +228,10 @@ connection_free (Connection *conn)
       g_source_unref (conn->sniff);
     }
   if (conn->remote != NULL)
-    g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
+    {
+      g_object_set_qdata (G_OBJECT (conn->remote), connection_quark (), NULL);
+      g_object_set_qdata (G_OBJECT (conn->remote), socket_quark (), NULL);
+    }
   g_clear_object (&conn->remote);
   g_clear_object (&conn->local);
   g_object_unref (conn->socket);
@@ -484,7 +487,9 @@ accept_one (SioHttpListener *self,
     self->sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_S, on_sweep, self);
 
   conn->local = g_object_ref (local);
-  g_object_set_qdata_full (G_OBJECT (remote), socket_quark (), g_object_ref (client), g_object_unref);
+  /* No reference: the record holds the socket, and clears this when it goes. A reference here
+   * would tie the socket's life to libsoup's address object, and its to ours. */
+  g_object_set_qdata (G_OBJECT (remote), socket_quark (), client);
   g_object_set_qdata (G_OBJECT (remote), connection_quark (), conn);
   _sio_deadline_queue_push (self->request_deadlines, &conn->deadline, conn);
 

@@ -426,42 +426,17 @@ client_next (SioTestClient *c)
 char *
 sio_test_client_next_text (SioTestClient *c)
 {
-  g_autoptr(TestWsMessage) message = client_next (c);
-  gsize len = 0;
-  const char *data;
+  TestWsMessage *message = client_next (c);
 
-  if (message == NULL)
-    {
-      g_autofree char *fail = g_strdup_printf ("WebSocket closed (code %u) instead of sending a "
-                                               "text frame", c->close_code);
-      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
-    }
-
-  g_assert_cmpint (message->type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  data = g_bytes_get_data (message->data, &len);
-  return g_strndup (data != NULL ? data : "", len);
+  return test_ws_message_take_text (message, c->close_code);
 }
 
 GBytes *
 sio_test_client_next_binary (SioTestClient *c)
 {
-  g_autoptr(TestWsMessage) message = client_next (c);
+  TestWsMessage *message = client_next (c);
 
-  if (message == NULL)
-    {
-      g_autofree char *fail = g_strdup_printf ("WebSocket closed (code %u) instead of sending a "
-                                               "binary frame", c->close_code);
-      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
-    }
-
-  if (message->type != SOUP_WEBSOCKET_DATA_BINARY)
-    {
-      g_autofree char *text = g_strndup (g_bytes_get_data (message->data, NULL),
-                                         g_bytes_get_size (message->data));
-      g_autofree char *fail = g_strdup_printf ("expected a binary frame, got text '%s'", text);
-      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
-    }
-  return g_bytes_ref (message->data);
+  return test_ws_message_take_binary (message, c->close_code);
 }
 
 void

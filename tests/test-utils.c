@@ -361,16 +361,17 @@ test_ws_next (TestWs *ws)
 }
 
 char *
-test_ws_next_text (TestWs *ws)
+test_ws_message_take_text (TestWsMessage *taken,
+                           guint          close_code)
 {
-  g_autoptr(TestWsMessage) message = test_ws_next (ws);
+  g_autoptr(TestWsMessage) message = taken;
   gsize len = 0;
   const char *data;
 
   if (message == NULL)
     {
       g_autofree char *fail = g_strdup_printf ("WebSocket closed (code %u) instead of sending a "
-                                               "text frame", ws->close_code);
+                                               "text frame", close_code);
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
     }
 
@@ -380,19 +381,42 @@ test_ws_next_text (TestWs *ws)
 }
 
 GBytes *
-test_ws_next_binary (TestWs *ws)
+test_ws_message_take_binary (TestWsMessage *taken,
+                             guint          close_code)
 {
-  g_autoptr(TestWsMessage) message = test_ws_next (ws);
+  g_autoptr(TestWsMessage) message = taken;
 
   if (message == NULL)
     {
       g_autofree char *fail = g_strdup_printf ("WebSocket closed (code %u) instead of sending a "
-                                               "binary frame", ws->close_code);
+                                               "binary frame", close_code);
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
     }
 
-  g_assert_cmpint (message->type, ==, SOUP_WEBSOCKET_DATA_BINARY);
+  if (message->type != SOUP_WEBSOCKET_DATA_BINARY)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (message->data, NULL),
+                                         g_bytes_get_size (message->data));
+      g_autofree char *fail = g_strdup_printf ("expected a binary frame, got text '%s'", text);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, fail);
+    }
   return g_bytes_ref (message->data);
+}
+
+char *
+test_ws_next_text (TestWs *ws)
+{
+  TestWsMessage *message = test_ws_next (ws);
+
+  return test_ws_message_take_text (message, ws->close_code);
+}
+
+GBytes *
+test_ws_next_binary (TestWs *ws)
+{
+  TestWsMessage *message = test_ws_next (ws);
+
+  return test_ws_message_take_binary (message, ws->close_code);
 }
 
 void

@@ -123,6 +123,12 @@ void           test_ws_send_binary      (TestWs        *ws,
                                          const void    *data,
                                          gsize          len);
 TestWsMessage *test_ws_next             (TestWs        *ws);
+/* The text (or bytes) of @message, taken (transfer full); a test failure if it is NULL (the
+ * socket closed, with @close_code) or of the other kind. */
+char          *test_ws_message_take_text   (TestWsMessage *message,
+                                            guint          close_code);
+GBytes        *test_ws_message_take_binary (TestWsMessage *message,
+                                            guint          close_code);
 char          *test_ws_next_text        (TestWs        *ws);
 GBytes        *test_ws_next_binary      (TestWs        *ws);
 void           test_ws_wait_closed      (TestWs        *ws);
