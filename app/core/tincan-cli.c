@@ -265,6 +265,7 @@ read_input (gpointer user_data)
   for (;;)
     {
       InputLine *input = g_new0 (InputLine, 1);
+      gboolean end;
 
       input->client = client;
       if (fgets (buffer, sizeof buffer, stdin) != NULL)
@@ -272,8 +273,10 @@ read_input (gpointer user_data)
           buffer[strcspn (buffer, "\r\n")] = '\0';
           input->line = g_utf8_make_valid (buffer, -1);
         }
+      /* Decided before handing @input over: the main thread frees it, maybe at once. */
+      end = input->line == NULL;
       g_main_context_invoke (NULL, on_input_line, input);
-      if (input->line == NULL)
+      if (end)
         return NULL;
     }
 }
@@ -305,6 +308,38 @@ on_remote_state (TincanRemoteRoom *remote,
       /* From the main loop, which may not be running yet. */
       g_idle_add (quit_loop, client->loop);
     }
+}
+
+#define FLUSH_TIMEOUT_MS 5000
+
+/* Leaving queues a disconnect behind whatever was sent last, and a line of a dialect without
+ * acknowledgements counts as sent once queued: the connection must be allowed to write all of
+ * it and close before the process ends, or the last words are lost. A dead server gets
+ * FLUSH_TIMEOUT_MS. */
+static void
+leave_and_flush (TincanRemoteRoom *remote)
+{
+  SioEngineClient *engine = sio_manager_get_engine (tincan_remote_room_get_manager (remote));
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GSource) timeout = NULL;
+
+  if (engine == NULL || !sio_engine_client_is_open (engine))
+    {
+      tincan_remote_room_disconnect (remote);
+      return;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_object_ref (engine);
+  g_signal_connect_swapped (engine, "close", G_CALLBACK (g_main_loop_quit), loop);
+  timeout = g_timeout_source_new (FLUSH_TIMEOUT_MS);
+  g_source_set_callback (timeout, quit_loop, loop, NULL);
+  g_source_attach (timeout, NULL);
+  tincan_remote_room_disconnect (remote);
+  g_main_loop_run (loop);
+  g_source_destroy (timeout);
+  g_signal_handlers_disconnect_by_data (engine, loop);
+  g_object_unref (engine);
 }
 
 static int
@@ -342,7 +377,7 @@ run_client (Options *options)
   g_main_loop_run (loop);
 
   g_signal_handlers_disconnect_by_func (remote, on_remote_state, &client);
-  tincan_remote_room_disconnect (remote);
+  leave_and_flush (remote);
   /* The reader may still be blocked on the terminal; the process ends with it. */
   fflush (stdout);
   exit (client.status);
