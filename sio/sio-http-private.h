@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 
 guint  _sio_http_gzip_cache_get_length  (void);
 GSocket *_sio_http_message_get_socket   (SoupServerMessage *msg);
+gboolean _sio_http_if_none_match_matches (const char *header,
+                                          const char *etag);
 
 typedef gboolean (*SioHttpUpgradeFunc) (gpointer           user_data,
                                         GSocket           *socket,

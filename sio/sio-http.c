@@ -253,9 +253,9 @@ entity_tag_opaque (const char *etag)
 /* RFC 9110 section 13.1.2: If-None-Match uses the weak comparison, so only the opaque tags
  * count and W/"x" matches "x" either way round. "*" matches any current representation. A
  * malformed member ends the list: we never guess what a broken header meant. */
-static gboolean
-if_none_match_matches (const char *header,
-                       const char *etag)
+gboolean
+_sio_http_if_none_match_matches (const char *header,
+                                 const char *etag)
 {
   const char *opaque = entity_tag_opaque (etag);
   gsize opaque_len = strlen (opaque);
@@ -359,7 +359,7 @@ sio_http_serve_bytes (SoupServerMessage *msg,
 
   if_none_match = soup_message_headers_get_list (request_headers, "If-None-Match");
   if (sent_etag != NULL && if_none_match != NULL &&
-      if_none_match_matches (if_none_match, sent_etag))
+      _sio_http_if_none_match_matches (if_none_match, sent_etag))
     {
       /* RFC 9110 section 8.6: a 304 may only state the length a 200 would have had, and
        * libsoup would otherwise write "Content-Length: 0". */

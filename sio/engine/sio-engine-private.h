@@ -70,6 +70,8 @@ SioEngineSocket *_sio_engine_socket_new              (SioEngineServer         *s
                                                       int                      protocol,
                                                       SoupServerMessage       *msg,
                                                       GHashTable              *query);
+gboolean         _sio_engine_query_param_has_nul     (const char              *raw_query,
+                                                      const char              *name);
 SioEngineSocket *_sio_engine_socket_new_for_head     (SioEngineServer         *server,
                                                       const SioEngineSocketContext *context,
                                                       int                      protocol,

@@ -643,9 +643,9 @@ handle_preflight (SioEngineServer   *self,
 }
 
 /* Whether parameter @name's raw (still percent-encoded) value contains %00. */
-static gboolean
-raw_param_has_nul (const char *raw_query,
-                   const char *name)
+gboolean
+_sio_engine_query_param_has_nul (const char *raw_query,
+                                 const char *name)
 {
   gsize name_len = strlen (name);
   const char *p = raw_query;
@@ -701,11 +701,11 @@ server_callback (SoupServer        *soup,
 
   /* Decoded parameters are C strings, cut at an encoded NUL: "polling%00" must not pass for
    * "polling", nor "sid=%00" for no sid at all. */
-  if (raw_param_has_nul (raw_query, "transport"))
+  if (_sio_engine_query_param_has_nul (raw_query, "transport"))
     transport = 0;
-  if (raw_param_has_nul (raw_query, "EIO"))
+  if (_sio_engine_query_param_has_nul (raw_query, "EIO"))
     eio = NULL;
-  if (raw_param_has_nul (raw_query, "sid"))
+  if (_sio_engine_query_param_has_nul (raw_query, "sid"))
     {
       _sio_engine_respond_error (msg, SIO_ENGINE_ERROR_UNKNOWN_SID, "NUL in sid");
       _sio_engine_server_prepare_response (self, msg);
@@ -893,8 +893,10 @@ fast_upgrade (gpointer           user_data,
   if (question == NULL)
     return FALSE;
   *question = '\0';
-  if (!path_matches (self, target) || raw_param_has_nul (question + 1, "transport") ||
-      raw_param_has_nul (question + 1, "EIO") || raw_param_has_nul (question + 1, "sid"))
+  if (!path_matches (self, target) ||
+      _sio_engine_query_param_has_nul (question + 1, "transport") ||
+      _sio_engine_query_param_has_nul (question + 1, "EIO") ||
+      _sio_engine_query_param_has_nul (question + 1, "sid"))
     return FALSE;
   query = g_uri_parse_params (question + 1, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
   if (query == NULL || g_hash_table_contains (query, "sid") ||
