@@ -161,13 +161,31 @@ append_chats (TincanHistory *history,
     }
 }
 
+/* In these tests a party's key is its case-folded nickname (tincan_user_set_key()). */
+static char *
+key_of (const char *nick)
+{
+  return nick ? g_utf8_casefold (nick, -1) : NULL;
+}
+
+static void
+set_keys (TincanMessage *message)
+{
+  g_autofree char *from_key = key_of (tincan_message_get_from_nick (message));
+  g_autofree char *to_key = key_of (tincan_message_get_to_nick (message));
+
+  if (tincan_message_get_kind (message) == TINCAN_MESSAGE_PRIVATE)
+    tincan_message_set_keys (message, from_key, to_key);
+}
+
 static GPtrArray *
 load (TincanHistory *history,
       guint          limit,
       const char    *viewer)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *recent = tincan_history_load_recent (history, limit, viewer, &error);
+  g_autofree char *key = key_of (viewer);
+  GPtrArray *recent = tincan_history_load_recent (history, limit, viewer, key, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (recent);
@@ -207,6 +225,8 @@ assert_same_message (TincanMessage *a,
   g_assert_cmpstr (tincan_message_get_from_nick (a), ==, tincan_message_get_from_nick (b));
   g_assert_cmpstr (tincan_message_get_to_nick (a), ==, tincan_message_get_to_nick (b));
   g_assert_cmpstr (tincan_message_get_text (a), ==, tincan_message_get_text (b));
+  g_assert_cmpstr (tincan_message_get_from_key (a), ==, tincan_message_get_from_key (b));
+  g_assert_cmpstr (tincan_message_get_to_key (a), ==, tincan_message_get_to_key (b));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -228,6 +248,7 @@ test_round_trip (Fixture       *f,
   g_ptr_array_add (sent, tincan_message_new (TINCAN_MESSAGE_NOTICE, 3,
                                              G_GINT64_CONSTANT (1767225600789), NULL, NULL,
                                              "bob joined"));
+  set_keys (g_ptr_array_index (sent, 1));
 
   f->history = open_ok (f->path);
   for (guint i = 0; i < sent->len; i++)
@@ -487,6 +508,7 @@ test_load_private (Fixture       *f,
       g_autoptr(GError) error = NULL;
 
       message = tincan_message_new (log[i].kind, i + 1, i, log[i].from, log[i].to, "text");
+      set_keys (message);
       g_assert_true (append_wait (f->history, message, &error));
       g_assert_no_error (error);
     }
@@ -502,6 +524,51 @@ test_load_private (Fixture       *f,
   page = load (f->history, 2, "eve");
   page_ids = ids_of (page);
   g_assert_cmpstr (page_ids, ==, "4,7");
+
+  /* Someone else under alice's nickname (another key) gets none of her private messages. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) impostor = tincan_history_load_recent (f->history, 100, "alice", "not-alice", &error);
+    g_autofree char *impostor_ids = ids_of (impostor);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (impostor_ids, ==, "1,4,7");
+  }
+}
+
+/* A history written before private messages kept their parties' keys (schema 1) opens, gains
+ * the columns, and never replays its old private messages: nobody can prove who they were for. */
+static void
+test_schema_upgrade (Fixture       *f,
+                     gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+  g_autoptr(TincanMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "CREATE TABLE messages (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('chat', 'private', 'notice')),"
+    "  from_nick TEXT, to_nick TEXT, text TEXT NOT NULL);"
+    "CREATE TABLE bans (kind TEXT NOT NULL CHECK (kind IN ('nick', 'address')), value TEXT NOT NULL,"
+    "  key TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (kind, key));"
+    "INSERT INTO messages VALUES (1, 0, 'chat', 'alice', NULL, 'hello');"
+    "INSERT INTO messages VALUES (2, 0, 'private', 'alice', 'bob', 'old secret');"
+    "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  f->history = open_ok (f->path);
+  assert_ids (f->history, "alice", "1");
+  assert_ids (f->history, "bob", "1");
+
+  message = tincan_message_new (TINCAN_MESSAGE_PRIVATE, 3, 0, "alice", "bob", "new secret");
+  set_keys (message);
+  g_assert_true (append_wait (f->history, message, &error));
+  g_assert_no_error (error);
+  close_and_free (&f->history);
+  f->history = open_ok (f->path);
+  assert_ids (f->history, "bob", "1,3");
 }
 
 static void
@@ -604,7 +671,7 @@ test_close_flushes (Fixture       *f,
   tincan_history_close (f->history);
 
   append (f->history, after, &late);
-  recent = tincan_history_load_recent (f->history, 10, NULL, &error);
+  recent = tincan_history_load_recent (f->history, 10, NULL, NULL, &error);
   g_assert_error (error, TINCAN_HISTORY_ERROR, TINCAN_HISTORY_ERROR_CLOSED);
   g_assert_null (recent);
   g_clear_error (&error);
@@ -1482,6 +1549,7 @@ main (int   argc,
   g_test_add ("/core/history/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("round-trip", test_round_trip);
+  ADD ("schema-upgrade", test_schema_upgrade);
   g_test_add_func ("/core/history/memory", test_memory);
   ADD ("file-mode", test_file_mode);
   ADD ("group-commit", test_group_commit);

@@ -655,10 +655,10 @@ texts (GPtrArray *messages)
   return g_string_free (s, FALSE);
 }
 
-#define assert_recent(room, viewer, expected)                                             \
+#define assert_recent(room, viewer, key, expected)                                        \
   G_STMT_START                                                                            \
   {                                                                                       \
-    g_autoptr(GPtrArray) recent_ = tincan_room_recent_for ((room), (viewer));             \
+    g_autoptr(GPtrArray) recent_ = tincan_room_recent_for ((room), (viewer), (key));      \
     g_autofree char *got_ = texts (recent_);                                              \
     g_assert_cmpstr (got_, ==, (expected));                                               \
   }                                                                                       \
@@ -673,28 +673,37 @@ check_recent (TincanRoom *room)
   g_autoptr(TincanUser) host = tincan_user_new ("host", "Host", TINCAN_DIALECT_HOST, "desktop", NULL);
 
   g_assert_true (tincan_room_join (room, host, NULL));
+  tincan_user_set_key (alice, "key-a");
+  tincan_user_set_key (bob, "key-b");
+  tincan_user_set_key (host, "key-host");
   g_assert_cmpuint (tincan_room_get_history_length (room), ==, 100);
-  assert_recent (room, "alice", "");
+  assert_recent (room, "alice", "key-a", "");
   fill_room (room, alice, bob, carol, host);
 
-  assert_recent (room, "alice", "1,2,3,4,5");
-  assert_recent (room, "ALICE", "1,2,3,4,5");
-  assert_recent (room, "bob", "1,2,3,5");
-  assert_recent (room, "carol", "1,3,4,5");
-  assert_recent (room, "Host", "1,3,5");
-  assert_recent (room, NULL, "1,3,5");
-  assert_recent (room, "dave", "1,3,5");
+  assert_recent (room, "alice", "key-a", "1,2,3,4,5");
+  assert_recent (room, "ALICE", "key-a", "1,2,3,4,5");
+  assert_recent (room, "bob", "key-b", "1,2,3,5");
+  assert_recent (room, "Host", "key-host", "1,3,5");
+  assert_recent (room, NULL, NULL, "1,3,5");
+  assert_recent (room, "dave", "key-d", "1,3,5");
+
+  /* Private messages come back only to the key they were sent with: not to someone who took
+   * the nickname later, nor to a party that had no key (carol). */
+  assert_recent (room, "alice", "key-b", "1,3,5");
+  assert_recent (room, "alice", NULL, "1,3,5");
+  assert_recent (room, "carol", NULL, "1,3,5");
+  assert_recent (room, "carol", "key-a", "1,3,5");
 
   /* The last N the viewer may see, not the last N filtered. */
   tincan_room_set_history_length (room, 2);
-  assert_recent (room, "alice", "4,5");
-  assert_recent (room, "bob", "3,5");
-  assert_recent (room, NULL, "3,5");
+  assert_recent (room, "alice", "key-a", "4,5");
+  assert_recent (room, "bob", "key-b", "3,5");
+  assert_recent (room, NULL, NULL, "3,5");
 
   tincan_room_set_history_length (room, 0);
   g_assert_cmpuint (tincan_room_get_history_length (room), ==, 0);
-  assert_recent (room, "alice", "");
-  assert_recent (room, NULL, "");
+  assert_recent (room, "alice", "key-a", "");
+  assert_recent (room, NULL, NULL, "");
 }
 
 static void
@@ -723,7 +732,7 @@ test_recent_history (void)
     g_autoptr(GPtrArray) stored = NULL;
 
     tincan_room_set_history_length (room, 100);
-    stored = tincan_history_load_recent (history, 100, "alice", &error);
+    stored = tincan_history_load_recent (history, 100, "alice", "key-a", &error);
     g_assert_no_error (error);
     g_assert_cmpuint (stored->len, ==, 5);
   }
@@ -746,7 +755,7 @@ on_message_check_stored (TincanRoom    *room,
 
   check->n_messages++;
   stored = tincan_history_load_recent (check->history, 1, tincan_message_get_from_nick (message),
-                                       &error);
+                                       tincan_message_get_from_key (message), &error);
   g_assert_no_error (error);
   check->stored_at_signal =
     stored->len == 1 &&
@@ -767,6 +776,7 @@ test_stored_before_published (void)
   g_assert_no_error (error);
   room = tincan_room_new ("Lobby", "Host", history);
   alice = join (room, "a", "alice", NULL);
+  tincan_user_set_key (alice, "key-a");
   check.history = history;
   g_signal_connect (room, "message", G_CALLBACK (on_message_check_stored), &check);
 

@@ -34,7 +34,7 @@
 #include <string.h>
 
 /* PRAGMA user_version of the schema below. Bump it with a migration step in ensure_schema(). */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* The kind and CHECK columns hold words, not enum values, so the file stays readable (and the
  * enums reorderable) when someone opens it with the sqlite3 shell. A ban's "key" is the form
@@ -46,7 +46,9 @@ static const char schema_sql[] =
   "  kind TEXT NOT NULL CHECK (kind IN ('chat', 'private', 'notice')),"
   "  from_nick TEXT,"
   "  to_nick TEXT,"
-  "  text TEXT NOT NULL"
+  "  text TEXT NOT NULL,"
+  "  from_key TEXT,"
+  "  to_key TEXT"
   ");"
   "CREATE TABLE bans ("
   "  kind TEXT NOT NULL CHECK (kind IN ('nick', 'address')),"
@@ -73,9 +75,10 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
   [STMT_INSERT_MESSAGE] =
-    "INSERT INTO messages (id, time, kind, from_nick, to_nick, text) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO messages (id, time, kind, from_nick, to_nick, text, from_key, to_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   [STMT_SELECT_RECENT] =
-    "SELECT id, time, kind, from_nick, to_nick, text FROM messages ORDER BY id DESC",
+    "SELECT id, time, kind, from_nick, to_nick, text, from_key, to_key FROM messages ORDER BY id DESC",
   [STMT_INSERT_BAN] = "INSERT OR IGNORE INTO bans (kind, value, key, created) VALUES (?, ?, ?, ?)",
   [STMT_DELETE_BAN] = "DELETE FROM bans WHERE kind = ? AND key = ?",
 };
@@ -506,6 +509,15 @@ ensure_schema (TincanHistory  *self,
 
       if (!exec_sql (self, schema_sql, doing, error) ||
           !exec_sql (self, set_version, doing, error))
+        goto fail;
+    }
+  else if (version == 1)
+    {
+      /* Version 2 keeps the parties' keys of private messages. Those stored before have none,
+       * so they are never replayed: nobody can prove to be who they went to. */
+      if (!exec_sql (self, "ALTER TABLE messages ADD COLUMN from_key TEXT;"
+                           "ALTER TABLE messages ADD COLUMN to_key TEXT;"
+                           "PRAGMA user_version = 2", doing, error))
         goto fail;
     }
 
@@ -1025,6 +1037,8 @@ insert_message (TincanHistory *self,
   sqlite3_bind_text (stmt, 4, tincan_message_get_from_nick (message), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, tincan_message_get_to_nick (message), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, tincan_message_get_text (message), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, tincan_message_get_from_key (message), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, tincan_message_get_to_key (message), -1, SQLITE_STATIC);
   return sqlite3_step (stmt);
 }
 
@@ -1141,17 +1155,20 @@ static TincanMessage *
 message_from_row (sqlite3_stmt *stmt)
 {
   TincanMessageKind kind;
+  TincanMessage *message;
 
   /* The CHECK constraint rules this out unless the file was edited by hand. */
   if (!kind_from_string (column_text (stmt, 2), &kind) || column_text (stmt, 5) == NULL)
     return NULL;
 
-  return tincan_message_new (kind,
-                             sqlite3_column_int64 (stmt, 0),
-                             sqlite3_column_int64 (stmt, 1),
-                             column_text (stmt, 3),
-                             column_text (stmt, 4),
-                             column_text (stmt, 5));
+  message = tincan_message_new (kind,
+                                sqlite3_column_int64 (stmt, 0),
+                                sqlite3_column_int64 (stmt, 1),
+                                column_text (stmt, 3),
+                                column_text (stmt, 4),
+                                column_text (stmt, 5));
+  tincan_message_set_keys (message, column_text (stmt, 6), column_text (stmt, 7));
+  return message;
 }
 
 /**
@@ -1159,10 +1176,11 @@ message_from_row (sqlite3_stmt *stmt)
  * @self: a history
  * @limit: how many messages at most; 0 gives an empty array
  * @viewer_nick: (nullable): who will see them; %NULL sees no private messages
+ * @viewer_key: (nullable): the key hash of their client; %NULL sees no private messages
  * @error: return location for a #TINCAN_HISTORY_ERROR
  *
- * The last @limit stored messages that @viewer_nick may see (as
- * [method@Tincan.Message.is_visible_to] decides), oldest first. Appends still waiting for the
+ * The last @limit stored messages that @viewer_nick may see again (as
+ * [method@Tincan.Message.may_replay_to] decides), oldest first. Appends still waiting for the
  * end of the turn are not included: they are broadcast once stored, so a guest who joins now
  * gets them that way, and only once.
  *
@@ -1172,6 +1190,7 @@ GPtrArray *
 tincan_history_load_recent (TincanHistory  *self,
                             guint           limit,
                             const char     *viewer_nick,
+                            const char     *viewer_key,
                             GError        **error)
 {
   g_autoptr(GPtrArray) recent = NULL;
@@ -1195,7 +1214,7 @@ tincan_history_load_recent (TincanHistory  *self,
     {
       g_autoptr(TincanMessage) message = message_from_row (stmt);
 
-      if (message != NULL && tincan_message_is_visible_to (message, viewer_nick))
+      if (message != NULL && tincan_message_may_replay_to (message, viewer_nick, viewer_key))
         g_ptr_array_add (recent, g_steal_pointer (&message));
     }
 

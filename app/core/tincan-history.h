@@ -89,6 +89,7 @@ gboolean       tincan_history_append_finish  (TincanHistory        *self,
 GPtrArray     *tincan_history_load_recent    (TincanHistory        *self,
                                               guint                 limit,
                                               const char           *viewer_nick,
+                                              const char           *viewer_key,
                                               GError              **error);
 gboolean       tincan_history_add_ban        (TincanHistory        *self,
                                               const char           *kind,

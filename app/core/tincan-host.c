@@ -163,6 +163,24 @@ peer_address (SioSocket *socket)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
 }
 
+static const char *auth_string (SioSocket  *socket,
+                                const char *name);
+
+/* What is kept of a client's key (docs/protocol.md, "Joining"): its SHA-256, so the history
+ * file holds nothing a reader could join with. Anything not shaped like a key counts as none. */
+static char *
+key_hash (const char *key)
+{
+  gsize len = key ? strlen (key) : 0;
+
+  if (len < 16 || len > 128)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (key[i]) && key[i] != '_' && key[i] != '-')
+      return NULL;
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, len);
+}
+
 /* Joins the room; @nick NULL picks a "guest-N" name. Tutorial dialects cannot be told a
  * nickname is taken, so they get a suffix instead (@suffix_if_taken). */
 gboolean
@@ -197,6 +215,12 @@ _tincan_guest_join (TincanGuest  *guest,
     }
 
   user = tincan_user_new (sio_socket_get_id (guest->socket), chosen, guest->dialect->id, client, address);
+  if (guest->dialect == &tincan_dialect_tincan)
+    {
+      g_autofree char *key = key_hash (auth_string (guest->socket, "key"));
+
+      tincan_user_set_key (user, key);
+    }
   guest->user = g_object_ref (user);
   g_hash_table_insert (guest->host->guests_by_user, (char *) tincan_user_get_id (user), guest);
   if (!tincan_room_join (room, user, error))
@@ -226,7 +250,8 @@ _tincan_guest_send_history (TincanGuest *guest)
   g_autoptr(GPtrArray) recent = NULL;
   g_autoptr(SioBroadcast) self = _tincan_guest_to_self (guest);
 
-  recent = tincan_room_recent_for (guest->host->room, guest->user ? tincan_user_get_nick (guest->user) : NULL);
+  recent = tincan_room_recent_for (guest->host->room, guest->user ? tincan_user_get_nick (guest->user) : NULL,
+                                   guest->user ? tincan_user_get_key (guest->user) : NULL);
   for (guint i = 0; i < recent->len; i++)
     guest->dialect->emit_message (self, guest->host->room, g_ptr_array_index (recent, i));
 }
@@ -494,7 +519,8 @@ send_welcome (TincanGuest *guest)
   g_autoptr(JsonObject) about = json_object_new ();
   g_autoptr(JsonArray) people = json_array_new ();
   g_autoptr(JsonArray) history = json_array_new ();
-  g_autoptr(GPtrArray) recent = tincan_room_recent_for (room, tincan_user_get_nick (guest->user));
+  g_autoptr(GPtrArray) recent = tincan_room_recent_for (room, tincan_user_get_nick (guest->user),
+                                                        tincan_user_get_key (guest->user));
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(SioBroadcast) to = _tincan_guest_to_self (guest);
 
@@ -783,6 +809,7 @@ tincan_host_new (TincanRoom *room)
                              G_CALLBACK (on_storage_error), self, G_CONNECT_SWAPPED);
 
   self->host_user = tincan_user_new ("host", tincan_room_get_host_nick (room), TINCAN_DIALECT_HOST, "desktop", NULL);
+  tincan_user_set_key (self->host_user, TINCAN_HOST_KEY);
   tincan_room_join (room, self->host_user, NULL);
   return self;
 }

@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* The host's own key (tincan_user_set_key()): no secret is needed, as no guest can take the
+ * host's nickname, and no guest's key hash (64 hex digits) can equal it. */
+#define TINCAN_HOST_KEY "host"
+
 #define TINCAN_TYPE_HOST (tincan_host_get_type ())
 
 G_DECLARE_FINAL_TYPE (TincanHost, tincan_host, TINCAN, HOST, GObject)

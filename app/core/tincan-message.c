@@ -22,6 +22,8 @@ struct _TincanMessage
   char              *to_nick;
   char              *text;
   char              *cid;        /* the author's client-side id, to recognise a resend */
+  char              *from_key;   /* private messages: the parties' key hashes (or NULL) */
+  char              *to_key;
 };
 
 G_DEFINE_FINAL_TYPE (TincanMessage, tincan_message, G_TYPE_OBJECT)
@@ -35,6 +37,8 @@ tincan_message_finalize (GObject *object)
   g_free (self->to_nick);
   g_free (self->text);
   g_free (self->cid);
+  g_free (self->from_key);
+  g_free (self->to_key);
 
   G_OBJECT_CLASS (tincan_message_parent_class)->finalize (object);
 }
@@ -238,4 +242,66 @@ tincan_message_to_json (TincanMessage *self)
   if (self->cid != NULL)
     json_object_set_string_member (object, "cid", self->cid);
   return json_node_init_object (json_node_alloc (), object);
+}
+
+/**
+ * tincan_message_set_keys:
+ * @self: a private message
+ * @from_key: (nullable): the author's key hash ([method@Tincan.User.get_key])
+ * @to_key: (nullable): the recipient's
+ */
+void
+tincan_message_set_keys (TincanMessage *self,
+                         const char    *from_key,
+                         const char    *to_key)
+{
+  g_return_if_fail (TINCAN_IS_MESSAGE (self));
+
+  g_free (self->from_key);
+  g_free (self->to_key);
+  self->from_key = g_strdup (from_key);
+  self->to_key = g_strdup (to_key);
+}
+
+const char *
+tincan_message_get_from_key (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->from_key;
+}
+
+const char *
+tincan_message_get_to_key (TincanMessage *self)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), NULL);
+
+  return self->to_key;
+}
+
+/**
+ * tincan_message_may_replay_to:
+ * @self: a message
+ * @nick: (nullable): who would get it again, from the history
+ * @key: (nullable): the key hash of their client
+ *
+ * Like [method@Tincan.Message.is_visible_to], for a later session: a private message goes back
+ * only to a party with the key it had when the message was sent. A nickname alone proves
+ * nothing once its owner has left; a party that had no key gets nothing back.
+ *
+ * Returns: %TRUE if the message may be in the history @nick with @key gets
+ */
+gboolean
+tincan_message_may_replay_to (TincanMessage *self,
+                              const char    *nick,
+                              const char    *key)
+{
+  g_return_val_if_fail (TINCAN_IS_MESSAGE (self), FALSE);
+
+  if (self->kind != TINCAN_MESSAGE_PRIVATE)
+    return TRUE;
+  if (key == NULL)
+    return FALSE;
+  return (same_nick (nick, self->from_nick) && g_strcmp0 (key, self->from_key) == 0) ||
+         (same_nick (nick, self->to_nick) && g_strcmp0 (key, self->to_key) == 0);
 }

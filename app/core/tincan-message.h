@@ -40,6 +40,14 @@ const char        *tincan_message_get_from_nick    (TincanMessage     *self);
 const char        *tincan_message_get_to_nick      (TincanMessage     *self);
 const char        *tincan_message_get_text         (TincanMessage     *self);
 const char        *tincan_message_get_cid          (TincanMessage     *self);
+void               tincan_message_set_keys         (TincanMessage     *self,
+                                                    const char        *from_key,
+                                                    const char        *to_key);
+const char        *tincan_message_get_from_key     (TincanMessage     *self);
+const char        *tincan_message_get_to_key       (TincanMessage     *self);
+gboolean           tincan_message_may_replay_to    (TincanMessage     *self,
+                                                    const char        *nick,
+                                                    const char        *key);
 void               tincan_message_set_cid          (TincanMessage     *self,
                                                     const char        *cid);
 gboolean           tincan_message_is_visible_to    (TincanMessage     *self,

@@ -999,6 +999,8 @@ tincan_room_post_full_async (TincanRoom          *self,
                                 tincan_user_get_nick (author),
                                 recipient ? tincan_user_get_nick (recipient) : NULL, text);
   tincan_message_set_cid (message, cid);
+  if (recipient != NULL)
+    tincan_message_set_keys (message, tincan_user_get_key (author), tincan_user_get_key (recipient));
   g_task_set_task_data (task, g_object_ref (message), g_object_unref);
 
   if (self->history == NULL)
@@ -1040,7 +1042,8 @@ tincan_room_post_finish (TincanRoom    *self,
  */
 GPtrArray *
 tincan_room_recent_for (TincanRoom *self,
-                        const char *viewer_nick)
+                        const char *viewer_nick,
+                        const char *viewer_key)
 {
   GPtrArray *recent = NULL;
   guint n;
@@ -1054,7 +1057,8 @@ tincan_room_recent_for (TincanRoom *self,
     {
       g_autoptr(GError) error = NULL;
 
-      recent = tincan_history_load_recent (self->history, self->history_length, viewer_nick, &error);
+      recent = tincan_history_load_recent (self->history, self->history_length, viewer_nick, viewer_key,
+                                           &error);
       if (recent != NULL)
         return recent;
       g_debug ("Could not read the history: %s", error->message);
@@ -1066,7 +1070,7 @@ tincan_room_recent_for (TincanRoom *self,
     {
       g_autoptr(TincanMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
 
-      if (tincan_message_is_visible_to (message, viewer_nick))
+      if (tincan_message_may_replay_to (message, viewer_nick, viewer_key))
         g_ptr_array_add (recent, g_steal_pointer (&message));
     }
   if (recent->len > self->history_length)

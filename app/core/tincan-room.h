@@ -113,7 +113,8 @@ TincanMessage *tincan_room_post_finish        (TincanRoom    *self,
                                                GAsyncResult  *result,
                                                GError       **error);
 GPtrArray     *tincan_room_recent_for         (TincanRoom    *self,
-                                               const char    *viewer_nick);
+                                               const char    *viewer_nick,
+                                               const char    *viewer_key);
 void           tincan_room_mirror_user        (TincanRoom    *self,
                                                TincanUser    *user);
 void           tincan_room_mirror_message     (TincanRoom    *self,

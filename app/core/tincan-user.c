@@ -18,6 +18,7 @@ struct _TincanUser
   char          *nick;
   char          *client;
   char          *address;
+  char          *key;       /* hash of the client's secret key, or NULL: see tincan_user_set_key() */
   TincanDialect  dialect;
   gboolean       typing;
 };
@@ -45,6 +46,7 @@ tincan_user_finalize (GObject *object)
   g_free (self->nick);
   g_free (self->client);
   g_free (self->address);
+  g_free (self->key);
 
   G_OBJECT_CLASS (tincan_user_parent_class)->finalize (object);
 }
@@ -240,4 +242,37 @@ tincan_dialect_to_string (TincanDialect dialect)
     default:
       return "undecided";
     }
+}
+
+/**
+ * tincan_user_get_key:
+ * @self: a user
+ *
+ * Returns: (nullable): the hash of the secret this user's client proves itself with, or %NULL
+ */
+const char *
+tincan_user_get_key (TincanUser *self)
+{
+  g_return_val_if_fail (TINCAN_IS_USER (self), NULL);
+
+  return self->key;
+}
+
+/**
+ * tincan_user_set_key:
+ * @self: a user
+ * @key: (nullable): the hash of a secret the client keeps (a page keeps one in localStorage)
+ *
+ * Nicknames are not accounts: whoever takes a free one is that nickname. Private messages
+ * keep the keys of their two parties, and only a client with the same key gets them again in
+ * its history; a client without a key gets none.
+ */
+void
+tincan_user_set_key (TincanUser *self,
+                     const char *key)
+{
+  g_return_if_fail (TINCAN_IS_USER (self));
+
+  g_free (self->key);
+  self->key = g_strdup (key);
 }

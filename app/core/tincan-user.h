@@ -49,6 +49,9 @@ void           tincan_user_set_nick     (TincanUser    *self,
 TincanDialect  tincan_user_get_dialect  (TincanUser    *self);
 const char    *tincan_user_get_client   (TincanUser    *self);
 const char    *tincan_user_get_address  (TincanUser    *self);
+const char    *tincan_user_get_key      (TincanUser    *self);
+void           tincan_user_set_key      (TincanUser    *self,
+                                         const char    *key);
 gboolean       tincan_user_get_typing   (TincanUser    *self);
 void           tincan_user_set_typing   (TincanUser    *self,
                                          gboolean       typing);

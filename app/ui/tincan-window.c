@@ -650,7 +650,8 @@ compare_by_time (gconstpointer a,
 static void
 load_backlog (TincanWindow *self)
 {
-  g_autoptr(GPtrArray) recent = tincan_room_recent_for (self->room, tincan_room_get_host_nick (self->room));
+  g_autoptr(GPtrArray) recent = tincan_room_recent_for (self->room, tincan_room_get_host_nick (self->room),
+                                                        TINCAN_HOST_KEY);
 
   g_list_store_remove_all (self->backlog);
   g_list_store_splice (self->backlog, 0, 0, recent->pdata, recent->len);

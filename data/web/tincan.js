@@ -20,6 +20,7 @@
 
 (() => {
   const STORAGE_NICK = 'tincan.nick';
+  const STORAGE_KEY = 'tincan.key';
   const STORAGE_NOTIFY = 'tincan.notify';
   const SESSION_PASSCODE = 'tincan.passcode';
   const SESSION_OUTBOX = 'tincan.outbox';
@@ -106,6 +107,24 @@
   }
 
   // ---- State ----------------------------------------------------------------------------
+
+  // A secret this browser keeps: the host replays a private message only to a client with the
+  // key it was sent with, so whoever takes our nickname after we leave does not get them.
+  let sessionKey = null;   // the same for this page's life, even where storage is refused
+
+  function clientKey () {
+    let key = sessionKey || load(localStorage, STORAGE_KEY);
+
+    if (!key || !/^[A-Za-z0-9_-]{16,128}$/.test(key)) {
+      const bytes = new Uint8Array(24);
+
+      crypto.getRandomValues(bytes);
+      key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      save(localStorage, STORAGE_KEY, key);
+    }
+    sessionKey = key;
+    return key;
+  }
 
   const state = {
     nick: load(localStorage, STORAGE_NICK) || '',
@@ -899,7 +918,7 @@
     reconnectionDelayMax: 5000,
     // Read on every connection attempt, so reconnections carry the current name.
     auth: (cb) => {
-      const auth = { client: 'tincan', nick: state.nick, kind: 'browser' };
+      const auth = { client: 'tincan', nick: state.nick, kind: 'browser', key: clientKey() };
 
       if (state.passcode)
         auth.passcode = state.passcode;

@@ -33,6 +33,8 @@ async function shot (page, name) {
 
 describe('layout', () => {
   let host;
+  // Sam opens the chat in several windows, as one person: one key.
+  const SAM_KEY = 'sam-sam-sam-sam-sam-key';
   let browser;
   let sam;
   let lena;
@@ -46,7 +48,7 @@ describe('layout', () => {
     priya = await terminal(host, 'Priya').ready;
 
     // A conversation worth looking at.
-    sam = await openPage(browser, host, { ...DESKTOP, nick: 'Sam' });
+    sam = await openPage(browser, host, { ...DESKTOP, nick: 'Sam', key: SAM_KEY });
     people.push(sam);
     await terminalSay(lena, 'Morning all! Are we still on for the hike on Saturday?');
     await terminalSay(priya, 'Yes! I checked the forecast: sunny and 22 °C all day.');
@@ -82,7 +84,7 @@ describe('layout', () => {
     people.splice(people.indexOf(sam), 1);
     await sam.context.close();
     await until(() => lena.left.filter((u) => u.nick === 'Sam').length > gone, 'Sam\'s old page to leave');
-    sam = await openPage(browser, host, { ...options, nick: 'Sam' });
+    sam = await openPage(browser, host, { ...options, nick: 'Sam', key: SAM_KEY });
     people.push(sam);
     await waitForMessage(sam.page, 'Sure, see you at 7:45');
     await until(async () => (await sam.page.locator('#typing').textContent()) !== '', 'priya typing');

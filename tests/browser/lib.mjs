@@ -229,6 +229,17 @@ export async function openPage (browser, host, options = {}) {
     if (url.protocol !== 'data:' && url.host !== new URL(host.url).host)
       person.outside.push(request.url());
   });
+  // The same person on another device or in another window: the page's key decides whose
+  // private history it gets (docs/protocol.md, "Joining").
+  if (options.key) {
+    await context.addInitScript((key) => {
+      try {
+        localStorage.setItem('tincan.key', key);
+      } catch {
+        // about:blank has no storage; the host's page does.
+      }
+    }, options.key);
+  }
   await context.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => {

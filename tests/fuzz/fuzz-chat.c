@@ -64,7 +64,7 @@ post (TincanRoom *room,
   else
     FUZZ_ASSERT (tincan_error_code (posted.error) != NULL);
 
-  recent = tincan_room_recent_for (room, tincan_user_get_nick (author));
+  recent = tincan_room_recent_for (room, tincan_user_get_nick (author), tincan_user_get_key (author));
   g_clear_object (&posted.message);
   g_clear_error (&posted.error);
 }
