@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include "sio-http-listener.h"
+#include "sio-address-counts.h"
 #include "sio-http-head.h"
 #include "sio-http-private.h"
 #include "engine/sio-deadline-queue.h"
@@ -186,19 +187,6 @@ report (SioHttpListener *self,
   g_signal_emit (self, signals[REJECTED], 0, address, line ? line : reason);
 }
 
-static gboolean
-counts_per_address (SioHttpListener *self,
-                    GSocketAddress  *remote)
-{
-  GInetAddress *inet;
-
-  if (self->max_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (remote))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
-  /* The host's own machine (benchmarks, a local proxy) is trusted unless told otherwise. */
-  return self->limit_loopback || !g_inet_address_get_is_loopback (inet);
-}
-
 static char *
 address_string (GSocketAddress *remote)
 {
@@ -214,14 +202,7 @@ connection_free (Connection *conn)
 
   _sio_deadline_cancel (&conn->deadline);
   if (self != NULL && conn->per_address)
-    {
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, conn->address));
-
-      if (count <= 1)
-        g_hash_table_remove (self->per_address, conn->address);
-      else
-        g_hash_table_insert (self->per_address, g_strdup (conn->address), GUINT_TO_POINTER (count - 1));
-    }
+    _sio_address_counts_remove (self->per_address, conn->address);
   if (conn->sniff != NULL)
     {
       g_source_destroy (conn->sniff);
@@ -341,6 +322,7 @@ admit (SioHttpListener *self,
        const char      *address,
        gboolean        *per_address)
 {
+  g_autofree char *key = NULL;
   guint count;
 
   if (self->max_connections != 0 && g_hash_table_size (self->connections) >= self->max_connections)
@@ -351,22 +333,23 @@ admit (SioHttpListener *self,
       return FALSE;
     }
 
-  *per_address = counts_per_address (self, remote);
+  key = _sio_address_counts_key (remote, self->max_per_address, self->limit_loopback);
+  *per_address = key != NULL;
   if (!*per_address)
     return TRUE;
 
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+  count = _sio_address_counts_get (self->per_address, key);
   if (count >= self->max_per_address)
     {
       sweep (self);
-      count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+      count = _sio_address_counts_get (self->per_address, key);
     }
   if (count >= self->max_per_address)
     {
       report (self, REJECT_PER_ADDRESS, address, "refused: too many connections from this address");
       return FALSE;
     }
-  g_hash_table_insert (self->per_address, g_strdup (address), GUINT_TO_POINTER (count + 1));
+  _sio_address_counts_add (self->per_address, key);
   return TRUE;
 }
 
@@ -400,6 +383,8 @@ sniff (Connection *conn)
   SioHttpHead head;
   gssize n;
 
+  /* No *_with_blocking() variant takes flags (MSG_PEEK): the socket is made non-blocking
+   * around the call instead. */
   g_socket_set_blocking (conn->socket, FALSE);
   n = g_socket_receive_message (conn->socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, &error);
   g_socket_set_blocking (conn->socket, TRUE);
@@ -762,7 +747,7 @@ sio_http_listener_init (SioHttpListener *self)
   self->listen_sockets = g_ptr_array_new_with_free_func (g_object_unref);
   self->listen_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->connections = g_hash_table_new (NULL, NULL);
-  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->per_address = _sio_address_counts_new ();
   self->max_connections = DEFAULT_MAX_CONNECTIONS;
   self->max_per_address = DEFAULT_MAX_CONNECTIONS_PER_ADDR;
   self->request_timeout_ms = DEFAULT_REQUEST_TIMEOUT_MS;

@@ -27,6 +27,7 @@
 #include "sio-enums.h"
 #include "sio-json.h"
 #include "sio-http-private.h"
+#include "sio-address-counts.h"
 
 #define DEFAULT_PING_INTERVAL 25000
 #define DEFAULT_PING_TIMEOUT 20000
@@ -165,27 +166,11 @@ _sio_engine_server_prepare_response (SioEngineServer   *self,
   soup_message_headers_append (response, "Vary", "Origin");
 }
 
-/* The key a session counts under for the per-address cap, NULL when it does not count: the
- * host's own machine (benchmarks, a local proxy) is trusted unless limit-loopback says not. */
 static char *
 address_key (SioEngineServer *self,
              GSocketAddress  *address)
 {
-  GInetAddress *inet;
-
-  if (self->max_sessions_per_address == 0 || !G_IS_INET_SOCKET_ADDRESS (address))
-    return NULL;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-  if (!self->limit_loopback && g_inet_address_get_is_loopback (inet))
-    return NULL;
-  return g_inet_address_to_string (inet);
-}
-
-static guint
-sessions_from (SioEngineServer *self,
-               const char      *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (self->sessions_per_address, key));
+  return _sio_address_counts_key (address, self->max_sessions_per_address, self->limit_loopback);
 }
 
 void
@@ -197,10 +182,8 @@ _sio_engine_server_socket_closed (SioEngineServer *self,
   if (!g_hash_table_remove (self->sockets, sio_engine_socket_get_id (socket)))
     return;
   key = address_key (self, sio_engine_socket_get_remote_address (socket));
-  if (key != NULL && sessions_from (self, key) > 1)
-    g_hash_table_insert (self->sessions_per_address, g_strdup (key), GUINT_TO_POINTER (sessions_from (self, key) - 1));
-  else if (key != NULL)
-    g_hash_table_remove (self->sessions_per_address, key);
+  if (key != NULL)
+    _sio_address_counts_remove (self->sessions_per_address, key);
 }
 
 static void
@@ -210,7 +193,7 @@ register_socket (SioEngineServer *self,
   g_autofree char *key = address_key (self, sio_engine_socket_get_remote_address (socket));
 
   if (key != NULL)
-    g_hash_table_insert (self->sessions_per_address, g_strdup (key), GUINT_TO_POINTER (sessions_from (self, key) + 1));
+    _sio_address_counts_add (self->sessions_per_address, key);
   g_hash_table_insert (self->sockets, (char *) sio_engine_socket_get_id (socket), socket);
   _sio_engine_socket_start (socket);
   g_signal_emit (self, signals[CONNECTION], 0, socket);
@@ -502,7 +485,7 @@ handle_handshake (SioEngineServer     *self,
   /* Checked again by no one later: an allow-request answer that comes after another session
    * from the same address opened can overshoot by the sessions pending with it, no more. */
   key = address_key (self, soup_server_message_get_remote_address (msg));
-  if (key != NULL && sessions_from (self, key) >= self->max_sessions_per_address)
+  if (key != NULL && _sio_address_counts_get (self->sessions_per_address, key) >= self->max_sessions_per_address)
     {
       _sio_engine_respond_error_message (msg, SIO_ENGINE_ERROR_FORBIDDEN, "Too many sessions from this address",
                                          "max-sessions-per-address");
@@ -843,9 +826,7 @@ drop_bytes (GSocket *gsocket,
   gssize n;
 
   g_assert (len <= sizeof buf);
-  g_socket_set_blocking (gsocket, FALSE);
-  n = g_socket_receive (gsocket, buf, len, NULL, NULL);
-  g_socket_set_blocking (gsocket, TRUE);
+  n = g_socket_receive_with_blocking (gsocket, buf, len, FALSE, NULL, NULL);
   return n == (gssize) len;
 }
 
@@ -911,7 +892,8 @@ fast_upgrade (gpointer           user_data,
     return FALSE;
 
   address = address_key (self, remote);
-  if (address != NULL && sessions_from (self, address) >= self->max_sessions_per_address)
+  if (address != NULL &&
+      _sio_address_counts_get (self->sessions_per_address, address) >= self->max_sessions_per_address)
     return FALSE;
 
   /* The connection is ours from here: drop the head, which was only peeked at. A fresh
@@ -925,9 +907,7 @@ fast_upgrade (gpointer           user_data,
   accept = websocket_accept (key);
   response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                               "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
-  g_socket_set_blocking (gsocket, FALSE);
-  sent = g_socket_send (gsocket, response, strlen (response), NULL, NULL);
-  g_socket_set_blocking (gsocket, TRUE);
+  sent = g_socket_send_with_blocking (gsocket, response, strlen (response), FALSE, NULL, NULL);
   if (sent != (gssize) strlen (response))
     {
       g_socket_close (gsocket, NULL);
@@ -1170,7 +1150,7 @@ sio_engine_server_init (SioEngineServer *self)
   self->transports = SIO_ENGINE_TRANSPORT_POLLING | SIO_ENGINE_TRANSPORT_WEBSOCKET;
   self->allow_upgrades = TRUE;
   self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  self->sessions_per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sessions_per_address = _sio_address_counts_new ();
 
   self->context.hub = _sio_io_hub_new ();
   self->context.max_payload = DEFAULT_MAX_PAYLOAD;
