@@ -15,15 +15,13 @@
 // client from 127.0.0.1, so the per-address caps see them as different machines.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { HANG_GUARD_MS, io } from './lib.mjs';
+import { HANG_GUARD_MS, io, startHeadless } from './lib.mjs';
 
 const PER_ADDRESS = 40;
 const MAX_CONNECTIONS = 600;
@@ -37,40 +35,10 @@ const rows = [];
 // ---- the host -----------------------------------------------------------------------------
 
 function startHost () {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tincan-hostile-'));
-  const child = spawn(process.env.TINCAN_BIN, [
-    '--headless', '--port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir,
+  return startHeadless([
     '--max-connections', String(MAX_CONNECTIONS), '--max-per-address', String(PER_ADDRESS),
     '--request-timeout', String(REQUEST_TIMEOUT_S),
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, G_DEBUG: 'fatal-warnings' } });
-  let stderr = '';
-  let stdout = '';
-
-  process.on('exit', () => child.kill('SIGKILL'));
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-200000); });
-  child.stdout.setEncoding('utf8');
-
-  return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => reject(new Error(`tincan did not start: ${stderr.slice(-2000)}`)), HANG_GUARD_MS);
-
-    child.on('exit', (code, signal) => reject(new Error(`tincan exited (${code}, ${signal}): ${stderr.slice(-4000)}`)));
-    child.stdout.on('data', (chunk) => {
-      const match = (stdout += chunk).match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
-
-      if (!match)
-        return;
-      clearTimeout(guard);
-      resolve({
-        child,
-        dataDir,
-        port: Number(match[1]),
-        url: `http://127.0.0.1:${match[1]}`,
-        log: () => stderr,
-        alive: () => child.exitCode === null && child.signalCode === null,
-      });
-    });
-  });
+  ]);
 }
 
 function rssKiB () {

@@ -13,8 +13,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -171,6 +172,46 @@ export function startServer () {
 
 // Resolves or rejects like promise, but rejects with "timed out waiting for <what>" if it takes
 // more than HANG_GUARD_MS (a hang, not a slow answer: nothing here measures time).
+// `tincan --headless` ($TINCAN_BIN) on 127.0.0.1, any free port, a new data directory, then
+// @args; its warnings are fatal (they are bugs). Resolves once it listens, with
+// { child, port, url, dataDir, exited, log(), alive() }; rejects if it ends first.
+export function startHeadless (args = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tincan-headless-'));
+  const child = spawn(process.env.TINCAN_BIN, [
+    '--headless', '--port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir, ...args,
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, G_DEBUG: 'fatal-warnings' } });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let stderr = '';
+  let stdout = '';
+
+  process.on('exit', () => child.kill('SIGKILL'));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-200000); });
+  child.stdout.setEncoding('utf8');
+
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`tincan did not start: ${stderr.slice(-2000)}`)), HANG_GUARD_MS);
+
+    exited.then(({ code, signal }) => reject(new Error(`tincan exited (${code}, ${signal}): ${stderr.slice(-4000)}`)));
+    child.stdout.on('data', (chunk) => {
+      const match = (stdout += chunk).match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+
+      if (!match)
+        return;
+      clearTimeout(guard);
+      resolve({
+        child,
+        dataDir,
+        exited,
+        port: Number(match[1]),
+        url: `http://127.0.0.1:${match[1]}`,
+        log: () => stderr,
+        alive: () => child.exitCode === null && child.signalCode === null,
+      });
+    });
+  });
+}
+
 export function guarded (promise, what, onTimeout) {
   let timer;
   const timeout = new Promise((resolve, reject) => {

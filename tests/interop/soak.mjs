@@ -11,46 +11,15 @@
 // this test. Outside ASan, the host's RSS must stay flat over the second half of the run.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { HANG_GUARD_MS, io } from './lib.mjs';
+import { HANG_GUARD_MS, io, startHeadless } from './lib.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS || 45);
 const CLIENTS = 16;
 const UNDER_ASAN = Boolean(process.env.ASAN_OPTIONS);
-
-function startHost (dataDir) {
-  const child = spawn(process.env.TINCAN_BIN, [
-    '--headless', '--port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir,
-    '--flood-limit', '0', '--history', '20',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, G_DEBUG: 'fatal-warnings' } });
-  let stderr = '';
-  let stdout = '';
-
-  process.on('exit', () => child.kill('SIGKILL'));
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20000); });
-  child.stdout.setEncoding('utf8');
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-
-  return new Promise((resolve, reject) => {
-    const guard = setTimeout(() => reject(new Error(`tincan did not start: ${stderr.slice(-2000)}`)), HANG_GUARD_MS);
-
-    child.stdout.on('data', (chunk) => {
-      const match = (stdout += chunk).match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-
-      if (match) {
-        clearTimeout(guard);
-        resolve({ child, url: match[1], exited, log: () => stderr });
-      }
-    });
-  });
-}
 
 const TRANSPORTS = [['polling'], ['websocket'], ['polling', 'websocket']];
 
@@ -97,8 +66,7 @@ function rssKiB (pid) {
 }
 
 test(`soak: ${CLIENTS} clients churning for ${SECONDS} s`, { timeout: (SECONDS + 120) * 1000 }, async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tincan-soak-'));
-  const host = await startHost(dataDir);
+  const host = await startHeadless(['--flood-limit', '0', '--history', '20']);
   const end = Date.now() + SECONDS * 1000;
   const rss = [];
   let visits = 0;
@@ -128,7 +96,7 @@ test(`soak: ${CLIENTS} clients churning for ${SECONDS} s`, { timeout: (SECONDS +
     host.child.kill('SIGTERM');
     const { code, signal } = await host.exited;
 
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(host.dataDir, { recursive: true, force: true });
     assert.equal(signal, null, `tincan ended by ${signal}: ${host.log().slice(-6000)}`);
     assert.equal(code, 0, `tincan exited with ${code} (a leak report ends the sanitizer build so): ${host.log().slice(-6000)}`);
   }
